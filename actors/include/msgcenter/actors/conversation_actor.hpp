@@ -1,0 +1,18 @@
+// A conversation actor: hosts one conversation_state, applies every change to it and tells
+// the inbox actors of everyone who can reach the conversation, replying only once they
+// have applied it (read your writes).
+#pragma once
+
+#include <caf/all.hpp>
+
+#include "msgcenter/actors/messages.hpp"
+
+namespace msgcenter::actors {
+
+/// Spawns the actor of a new conversation. It answers conv_refresh, conv_append,
+/// conv_command, conv_link, conv_read, conv_access, conv_status, conv_provider,
+/// conv_get_message and conv_dump (messages.hpp).
+caf::actor spawn_conversation_actor(caf::actor_system& sys, conversation_state initial,
+                                    business_context ctx);
+
+}  // namespace msgcenter::actors

@@ -1,0 +1,258 @@
+#include "msgcenter/actors/conversation_actor.hpp"
+
+#include <algorithm>
+
+#include "msgcenter/actors/message_types.hpp"
+#include <functional>
+#include <set>
+
+namespace msgcenter::actors {
+namespace {
+
+struct conversation_host {
+  conversation_host(conversation_state s, business_context c)
+      : state(std::move(s)), ctx(std::move(c)) {}
+  conversation_state state;
+  business_context ctx;
+  std::set<std::string> known_by;  ///< staff whose inbox currently holds this conversation
+};
+
+/// Per-staff extras of one propagation.
+struct extras {
+  std::map<std::string, std::vector<alert_spec>> alerts;
+  std::vector<message> new_messages;
+};
+
+// Sends the latest view to the inboxes of `targets` (everyone who can reach the conversation
+// or could until now when empty) and calls `done` once all of them acknowledged.
+void propagate(caf::event_based_actor* self, conversation_host& h,
+               const std::vector<std::string>& only, extras ex, std::function<void()> done) {
+  const auto& dir = *h.ctx.dir;
+  std::vector<std::pair<caf::actor, inbox_update>> sends;
+  auto consider = [&](const std::string& staff_id) {
+    auto inbox = h.ctx.inboxes->find(staff_id);
+    if (inbox == h.ctx.inboxes->end()) return;
+    auto* staff = dir.find_staff(staff_id);
+    access acc = staff ? h.state.access_for(*staff, dir) : access::none;
+    bool known = h.known_by.count(staff_id) > 0;
+    if (acc == access::none && !known) return;
+    if (acc == access::none)
+      h.known_by.erase(staff_id);
+    else
+      h.known_by.insert(staff_id);
+    inbox_update up;
+    up.view = h.state.view_for(staff_id, dir);
+    up.acc = acc;
+    if (auto it = ex.alerts.find(staff_id); it != ex.alerts.end()) up.alerts = it->second;
+    if (acc == access::visible) up.new_messages = ex.new_messages;
+    sends.emplace_back(inbox->second, std::move(up));
+  };
+  if (only.empty()) {
+    std::set<std::string> all(h.known_by.begin(), h.known_by.end());
+    for (auto& [id, s] : dir.staff) all.insert(id);
+    for (auto& id : all) consider(id);
+  } else {
+    for (auto& id : only) consider(id);
+  }
+  if (sends.empty()) {
+    done();
+    return;
+  }
+  auto pending = std::make_shared<std::size_t>(sends.size());
+  auto finish = std::make_shared<std::function<void()>>(std::move(done));
+  for (auto& [inbox, up] : sends) {
+    self->request(inbox, caf::infinite, std::move(up))
+        .then([=](unit) {
+                if (--*pending == 0) (*finish)();
+              },
+              [=](caf::error&) {
+                // A vanished inbox (staff removed) must not block the reply.
+                if (--*pending == 0) (*finish)();
+              });
+  }
+}
+
+caf::behavior conversation_behavior(caf::event_based_actor* self,
+                                    std::shared_ptr<conversation_host> h) {
+  return {
+      [=](conv_refresh& r) -> caf::result<unit> {
+        h->ctx = std::move(r.ctx);
+        auto rp = self->make_response_promise<unit>();
+        propagate(self, *h, r.only_staff, {}, [rp]() mutable { rp.deliver(unit{}); });
+        return rp;
+      },
+      [=](conv_append& a) -> caf::result<std::vector<message>> {
+        const auto& dir = *h->ctx.dir;
+        extras ex;
+        std::vector<message> stored;
+        stored.reserve(a.messages.size());
+        for (auto& m : a.messages) {
+          auto fx = h->state.append(std::move(m), dir);
+          const message& kept = h->state.messages().back();
+          stored.push_back(kept);
+          if (!fx.visible) continue;
+          ex.new_messages.push_back(kept);
+          if (kept.dir == direction::in) {
+            auto subject = h->state.subject(dir.settings);
+            for (auto& staff :
+                 inbound_alert_recipients(dir, subject, h->state.last_manual_sender()))
+              ex.alerts[staff].push_back({alert_kind::message, kept.id, kept.at});
+          }
+        }
+        auto rp = self->make_response_promise<std::vector<message>>();
+        propagate(self, *h, {}, std::move(ex),
+                  [rp, stored]() mutable { rp.deliver(std::move(stored)); });
+        return rp;
+      },
+      [=](conv_command& c) -> caf::result<result<conversation_view>> {
+        const auto& dir = *h->ctx.dir;
+        auto* staff = dir.find_staff(c.staff);
+        if (!staff || h->state.access_for(*staff, dir) == access::none)
+          return result<conversation_view>(make_error(errc::not_found, "no such conversation"));
+        auto need = [&](right r) { return staff->has(r); };
+        std::vector<std::string> only;  // empty: everyone
+        extras ex;
+        switch (c.action) {
+          case conversation_action::mark_read:
+            h->state.mark_read(c.staff, dir);
+            if (dir.settings.read_status == read_status_mode::per_staff) only = {c.staff};
+            break;
+          case conversation_action::mark_unread:
+            h->state.mark_unread(c.staff, dir);
+            if (dir.settings.read_status == read_status_mode::per_staff) only = {c.staff};
+            break;
+          case conversation_action::archive:
+          case conversation_action::unarchive:
+            if (!need(right::manage_messages))
+              return result<conversation_view>(
+                  make_error(errc::permission_denied, "archive needs manage_messages"));
+            h->state.set_archived(c.action == conversation_action::archive);
+            break;
+          case conversation_action::hide:
+            if (!need(right::remove_feed))
+              return result<conversation_view>(
+                  make_error(errc::permission_denied, "hide needs remove_feed"));
+            h->state.set_hidden(true);
+            break;
+          case conversation_action::assign:
+          case conversation_action::unassign: {
+            if (!need(right::manage_messages))
+              return result<conversation_view>(
+                  make_error(errc::permission_denied, "assignment needs manage_messages"));
+            std::string target = c.action == conversation_action::assign ? c.assignee : "";
+            if (!target.empty() && !dir.find_staff(target))
+              return result<conversation_view>(make_error(errc::not_found, "no such staff member"));
+            bool changed = h->state.assignee() != target;
+            h->state.set_assignee(target);
+            if (changed && !target.empty())
+              ex.alerts[target].push_back({alert_kind::assigned, 0, c.at});
+            break;
+          }
+          case conversation_action::link_contact:
+          case conversation_action::create_lead:
+            if (!need(right::manage_messages))
+              return result<conversation_view>(
+                  make_error(errc::permission_denied, "linking needs manage_messages"));
+            h->state.link(c.contact);
+            break;
+          default:
+            return result<conversation_view>(
+                make_error(errc::invalid_argument, "not a conversation action"));
+        }
+        auto rp = self->make_response_promise<result<conversation_view>>();
+        auto viewer = c.staff;
+        propagate(self, *h, only, std::move(ex), [=]() mutable {
+          rp.deliver(result<conversation_view>(h->state.view_for(viewer, *h->ctx.dir)));
+        });
+        return rp;
+      },
+      [=](conv_link& l) -> caf::result<unit> {
+        h->state.link(std::move(l.contact));
+        auto rp = self->make_response_promise<unit>();
+        propagate(self, *h, {}, {}, [rp]() mutable { rp.deliver(unit{}); });
+        return rp;
+      },
+      [=](conv_read& r) -> caf::result<result<messages_reply>> {
+        const auto& dir = *h->ctx.dir;
+        auto* staff = dir.find_staff(r.staff);
+        if (!staff || h->state.access_for(*staff, dir) == access::none)
+          return result<messages_reply>(make_error(errc::not_found, "no such conversation"));
+        if (r.args.limit < 1 || r.args.limit > kMaxPageSize)
+          return result<messages_reply>(
+              make_error(errc::invalid_argument, "limit must be between 1 and 500"));
+        // Thread messages only (system texts are not shown), newest page first.
+        const auto& all = h->state.messages();
+        std::vector<const message*> page;
+        for (auto it = all.rbegin(); it != all.rend() && page.size() <= r.args.limit; ++it) {
+          if (!it->visible()) continue;
+          if (r.args.before && it->id >= *r.args.before) continue;
+          page.push_back(&*it);
+        }
+        messages_reply out;
+        if (page.size() > r.args.limit) {
+          page.pop_back();
+          out.next_before = page.back()->id;
+        }
+        for (auto it = page.rbegin(); it != page.rend(); ++it) out.messages.push_back(**it);
+        if (!r.args.mark_read) return result<messages_reply>(std::move(out));
+        h->state.mark_read(r.staff, dir);
+        std::vector<std::string> only;
+        if (dir.settings.read_status == read_status_mode::per_staff) only = {r.staff};
+        auto rp = self->make_response_promise<result<messages_reply>>();
+        propagate(self, *h, only, {}, [rp, out]() mutable {
+          rp.deliver(result<messages_reply>(std::move(out)));
+        });
+        return rp;
+      },
+      [=](conv_access& a) -> access {
+        const auto& dir = *h->ctx.dir;
+        auto* staff = dir.find_staff(a.staff);
+        return staff ? h->state.access_for(*staff, dir) : access::none;
+      },
+      [=](conv_status& s) -> caf::result<result<message>> {
+        if (!h->state.update_status(s.id, s.status, s.error_code))
+          return result<message>(make_error(errc::not_found, "no such message"));
+        message m = *h->state.find(s.id);
+        auto rp = self->make_response_promise<result<message>>();
+        propagate(self, *h, {}, {}, [rp, m]() mutable { rp.deliver(result<message>(m)); });
+        return rp;
+      },
+      [=](conv_provider& p) -> caf::result<result<message>> {
+        auto* found = h->state.find(p.id);
+        if (!found) return result<message>(make_error(errc::not_found, "no such message"));
+        if (p.failed) {
+          h->state.update_status(p.id, message_status::failed, p.error_code);
+        } else {
+          h->state.set_provider_id(p.id, p.provider_id);
+        }
+        message m = *h->state.find(p.id);
+        if (!p.failed) return result<message>(m);
+        auto rp = self->make_response_promise<result<message>>();
+        propagate(self, *h, {}, {}, [rp, m]() mutable { rp.deliver(result<message>(m)); });
+        return rp;
+      },
+      [=](conv_get_message& g) -> result<message> {
+        if (auto* m = h->state.find(g.id)) return *m;
+        return make_error(errc::not_found, "no such message");
+      },
+      [=](conv_dump&) -> conv_dump_reply {
+        conv_dump_reply out;
+        out.id = h->state.id();
+        out.number = h->state.number();
+        out.phone = h->state.phone();
+        out.contact = h->state.contact();
+        out.messages.assign(h->state.messages().begin(), h->state.messages().end());
+        return out;
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_conversation_actor(caf::actor_system& sys, conversation_state initial,
+                                    business_context ctx) {
+  auto host = std::make_shared<conversation_host>(std::move(initial), std::move(ctx));
+  return sys.spawn([host](caf::event_based_actor* self) { return conversation_behavior(self, host); });
+}
+
+}  // namespace msgcenter::actors

@@ -1,0 +1,261 @@
+#include "msgcenter/core/inbox.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "msgcenter/core/search.hpp"
+#include "msgcenter/core/text.hpp"
+
+namespace msgcenter {
+namespace {
+
+// Cursor: "<phase>.<activity>.<id>" of the last row returned; phase 0 = pinned rows,
+// 1 = the rest. Opaque to clients; positions are keys, so paging is stable while new
+// messages arrive (a conversation that moves to the top is not repeated on later pages).
+struct cursor_pos {
+  int phase = 0;
+  millis activity = 0;
+  conversation_id id = 0;
+};
+
+std::string encode_cursor(const cursor_pos& c) {
+  return std::to_string(c.phase) + "." + std::to_string(c.activity) + "." + std::to_string(c.id);
+}
+
+std::optional<cursor_pos> decode_cursor(std::string_view s) {
+  cursor_pos c;
+  const char* p = s.data();
+  const char* end = s.data() + s.size();
+  auto r1 = std::from_chars(p, end, c.phase);
+  if (r1.ec != std::errc{} || r1.ptr == end || *r1.ptr != '.' || c.phase < 0 || c.phase > 1)
+    return std::nullopt;
+  auto r2 = std::from_chars(r1.ptr + 1, end, c.activity);
+  if (r2.ec != std::errc{} || r2.ptr == end || *r2.ptr != '.') return std::nullopt;
+  auto r3 = std::from_chars(r2.ptr + 1, end, c.id);
+  if (r3.ec != std::errc{} || r3.ptr != end) return std::nullopt;
+  return c;
+}
+
+bool folder_matches(folder_filter f, folder actual) {
+  switch (f) {
+    case folder_filter::inbox: return actual != folder::archived;
+    case folder_filter::all: return true;
+    case folder_filter::unread: return actual == folder::unread;
+    case folder_filter::read: return actual == folder::read;
+    case folder_filter::replied: return actual == folder::replied;
+    case folder_filter::archived: return actual == folder::archived;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool inbox_query::filtered() const noexcept {
+  return folder != folder_filter::inbox || types != 0 || from || to || client_type || group ||
+         location || contact_kind || assignee || last_direction;
+}
+
+inbox_view::inbox_view(std::string staff_id) : staff_id_(std::move(staff_id)) {}
+
+badge inbox_view::contribution(const entry& e) const {
+  const auto& v = e.view;
+  if (e.acc != access::visible || v.archived || v.hidden || !v.unread() || muted(v.id)) return {};
+  return badge{1, v.unread_count()};
+}
+
+void inbox_view::add_to_badge(const badge& b) {
+  badge_.unread_conversations += b.unread_conversations;
+  badge_.unread_messages += b.unread_messages;
+}
+
+void inbox_view::remove_from_badge(const badge& b) {
+  badge_.unread_conversations -= b.unread_conversations;
+  badge_.unread_messages -= b.unread_messages;
+}
+
+bool inbox_view::apply(const conversation_view& v, access acc) {
+  auto it = entries_.find(v.id);
+  if (it == entries_.end()) {
+    if (acc == access::none) return false;
+    entry e{v, acc};
+    order_.insert({v.last_activity, v.id});
+    if (pinned(v.id)) pinned_order_.insert({v.last_activity, v.id});
+    add_to_badge(contribution(e));
+    entries_.emplace(v.id, std::move(e));
+    return true;
+  }
+  auto& e = it->second;
+  remove_from_badge(contribution(e));
+  order_key old_key{e.view.last_activity, v.id};
+  if (acc == access::none) {
+    order_.erase(old_key);
+    pinned_order_.erase(old_key);
+    entries_.erase(it);
+    return true;
+  }
+  auto before = make_row(e);
+  if (e.view.last_activity != v.last_activity) {
+    order_.erase(old_key);
+    order_.insert({v.last_activity, v.id});
+    if (pinned_order_.erase(old_key)) pinned_order_.insert({v.last_activity, v.id});
+  }
+  e.view = v;
+  bool access_changed = e.acc != acc;
+  e.acc = acc;
+  add_to_badge(contribution(e));
+  auto after = make_row(e);
+  // A row changed when anything shown in it changed.
+  const auto& a = before.view;
+  const auto& b = after.view;
+  return access_changed || before.current_folder != after.current_folder ||
+         before.unread_count != after.unread_count || a.last_activity != b.last_activity ||
+         a.preview != b.preview || a.archived != b.archived || a.hidden != b.hidden ||
+         a.assignee != b.assignee || a.message_count != b.message_count ||
+         a.last_direction != b.last_direction || a.has_messages != b.has_messages ||
+         (a.contact.has_value() != b.contact.has_value()) ||
+         (a.contact && (a.contact->id != b.contact->id ||
+                        a.contact->full_name() != b.contact->full_name() ||
+                        a.contact->kind != b.contact->kind));
+}
+
+bool inbox_view::set_pinned(conversation_id id, bool on) {
+  bool changed = on ? pins_.insert(id).second : pins_.erase(id) > 0;
+  if (!changed) return false;
+  if (auto it = entries_.find(id); it != entries_.end()) {
+    order_key key{it->second.view.last_activity, id};
+    if (on)
+      pinned_order_.insert(key);
+    else
+      pinned_order_.erase(key);
+  }
+  return true;
+}
+
+bool inbox_view::set_muted(conversation_id id, bool on) {
+  auto it = entries_.find(id);
+  if (it != entries_.end()) remove_from_badge(contribution(it->second));
+  bool changed = on ? mutes_.insert(id).second : mutes_.erase(id) > 0;
+  if (it != entries_.end()) add_to_badge(contribution(it->second));
+  return changed;
+}
+
+access inbox_view::access_to(conversation_id id) const {
+  auto it = entries_.find(id);
+  return it == entries_.end() ? access::none : it->second.acc;
+}
+
+inbox_row inbox_view::make_row(const entry& e) const {
+  inbox_row r;
+  r.view = e.view;
+  r.current_folder = e.view.current_folder();
+  r.unread_count = e.view.unread_count();
+  r.pinned = pinned(e.view.id);
+  r.muted = muted(e.view.id);
+  return r;
+}
+
+std::optional<inbox_row> inbox_view::row(conversation_id id) const {
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return std::nullopt;
+  return make_row(it->second);
+}
+
+result<inbox_page> inbox_view::list(const inbox_query& q, bool may_manage) const {
+  if (q.limit < 1 || q.limit > kMaxPageSize)
+    return make_error(errc::invalid_argument, "limit must be between 1 and 500");
+  if (q.from && q.to && *q.from > *q.to)
+    return make_error(errc::invalid_argument, "`from` is after `to`");
+  bool foreign_assignee = q.assignee && *q.assignee != staff_id_;
+  if (foreign_assignee && !may_manage)
+    return make_error(errc::permission_denied,
+                      "the assignee filter may only name yourself without manage_messages");
+  cursor_pos start{0, 0, 0};
+  bool has_cursor = !q.cursor.empty();
+  if (has_cursor) {
+    auto c = decode_cursor(q.cursor);
+    if (!c) return make_error(errc::invalid_argument, "malformed cursor");
+    start = *c;
+  }
+  const search_query search(q.q);
+  const bool searching = !search.empty() || !trim(q.q).empty();
+  const bool pinned_first = !q.filtered();
+  const bool include_pinned = pinned_first || searching;
+  // Managers reach others' conversations only through an explicit assignee filter.
+  const access min_access = foreign_assignee ? access::open : access::visible;
+
+  auto matches = [&](const entry& e) {
+    const auto& v = e.view;
+    if (e.acc < min_access || !v.has_messages) return false;
+    if (v.hidden && !searching) return false;
+    if (!folder_matches(q.folder, v.current_folder())) return false;
+    if (q.types && (v.types & q.types) == 0) return false;
+    if (q.from && v.last_activity < *q.from) return false;
+    if (q.to && v.last_activity > *q.to) return false;
+    const contact_card* c = v.contact ? &*v.contact : nullptr;
+    if (q.client_type && (!c || c->client_type != *q.client_type)) return false;
+    if (q.group && (!c || std::find(c->groups.begin(), c->groups.end(), *q.group) ==
+                              c->groups.end()))
+      return false;
+    if (q.location && (!c || c->home_location != *q.location)) return false;
+    if (q.contact_kind) {
+      if (!c) return false;
+      bool resource = c->kind == contact_kind::resource;
+      if (resource != (*q.contact_kind == contact_filter::resources)) return false;
+    }
+    if (q.assignee) {
+      if (*q.assignee == "none" ? !v.assignee.empty() : v.assignee != *q.assignee) return false;
+    }
+    if (q.last_direction && v.last_direction != *q.last_direction) return false;
+    if (searching && !search.matches(v)) return false;
+    return true;
+  };
+
+  inbox_page page;
+  std::optional<cursor_pos> last;
+  bool more = false;
+  auto scan = [&](const std::set<order_key>& index, int phase, bool skip_pinned) {
+    auto it = index.begin();
+    if (has_cursor && start.phase == phase) it = index.upper_bound({start.activity, start.id});
+    for (; it != index.end(); ++it) {
+      const auto& e = entries_.at(it->id);
+      if (skip_pinned && pinned(it->id)) continue;
+      if (!matches(e)) continue;
+      if (page.rows.size() == q.limit) {
+        more = true;
+        return;
+      }
+      page.rows.push_back(make_row(e));
+      last = cursor_pos{phase, it->activity, it->id};
+    }
+  };
+  if (pinned_first && (!has_cursor || start.phase == 0)) scan(pinned_order_, 0, false);
+  if (!more) scan(order_, 1, pinned_first || !include_pinned);
+  if (more && last) page.cursor = encode_cursor(*last);
+  return page;
+}
+
+std::optional<alert> inbox_view::raise_alert(alert_kind kind, conversation_id conversation,
+                                             message_id message, millis at) {
+  if (muted(conversation)) return std::nullopt;
+  alert a{next_alert_++, kind, conversation, message, at, false};
+  alerts_.push_back(a);
+  if (alerts_.size() > kMaxAlertsKept) alerts_.pop_front();
+  return a;
+}
+
+std::vector<alert> inbox_view::alerts(std::size_t limit) const {
+  std::vector<alert> out;
+  for (auto it = alerts_.rbegin(); it != alerts_.rend() && out.size() < limit; ++it)
+    out.push_back(*it);
+  return out;
+}
+
+status inbox_view::ack_alert(alert_id id) {
+  auto it = std::lower_bound(alerts_.begin(), alerts_.end(), id,
+                             [](const alert& a, alert_id v) { return a.id < v; });
+  if (it == alerts_.end() || it->id != id) return make_error(errc::not_found, "no such alert");
+  it->acked = true;
+  return unit{};
+}
+
+}  // namespace msgcenter

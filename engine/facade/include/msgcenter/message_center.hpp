@@ -1,0 +1,147 @@
+// msgcenter's embedding API: the whole engine behind one object.
+//
+//   auto mc = msgcenter::message_center::open({});
+//   mc.value()->business_put({"spa"}, {"Lotus Spa", "US"});
+//   mc.value()->inbound({"spa"}, {"+15551230001", "+15559870000", "Hi!", {}, "SM1"});
+//
+// Every operation of protocol.md is a typed call in two forms: a blocking one returning
+// result<Reply>, and one ending in `_async` returning std::future<result<Reply>>. Each
+// operation's reply comes only once its effects are visible to every later operation by
+// anyone (read your writes). Errors are the stable codes of errc; a refused operation
+// changes nothing.
+//
+// Thread safety: a message_center is safe to use from many threads at once. Operations of
+// one thread are applied in the order they were issued when each waits for its reply.
+// Ownership: open() returns the only owner; destroying it closes the engine.
+#pragma once
+
+#include <functional>
+#include <future>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "msgcenter/core/error.hpp"
+#include "msgcenter/core/gateway.hpp"
+#include "msgcenter/core/operations.hpp"
+
+namespace msgcenter {
+
+/// How to open an engine. Every field has a working default.
+struct options {
+  /// Directory of the LMDB store. Empty: state lives in memory only and is gone at close.
+  std::string data_dir;
+  /// Scheduler threads; 0 = the machine's core count (std::thread::hardware_concurrency).
+  unsigned threads = 0;
+  /// Where outbound messages are handed over. nullptr: a local_gateway (accepts everything).
+  std::shared_ptr<gateway> outbound;
+  /// Largest inbound batch accepted by ingest(); larger ones answer invalid_argument.
+  std::size_t max_batch = 10000;
+};
+
+/// A live subscription to one staff member's events. Unsubscribes when destroyed.
+class subscription {
+ public:
+  subscription() = default;
+  subscription(subscription&&) noexcept = default;
+  subscription& operator=(subscription&&) noexcept = default;
+  ~subscription();
+  /// The seq of the last event before this subscription started; events it delivers follow.
+  [[nodiscard]] std::uint64_t start_seq() const noexcept { return start_seq_; }
+  /// Stops delivery. Events already in flight may still reach the callback shortly after.
+  void cancel();
+
+ private:
+  friend class message_center;
+  std::function<void()> cancel_;
+  std::uint64_t start_seq_ = 0;
+};
+
+class message_center {
+ public:
+  using event_fn = std::function<void(const staff_event&)>;
+
+  /// Opens an engine. Errors: unavailable (the store cannot be opened).
+  [[nodiscard]] static result<std::unique_ptr<message_center>> open(options opts);
+
+  ~message_center();
+  message_center(const message_center&) = delete;
+  message_center& operator=(const message_center&) = delete;
+
+  /// Stops accepting operations, lets those in flight finish, and stops every actor.
+  /// Idempotent; called by the destructor. Later calls answer unavailable.
+  void close();
+
+  // ---- admin (ctx.as ignored) ---------------------------------------------------------
+  /// Creates or updates a business. Errors: invalid_argument, invalid_phone.
+  result<unit> business_put(const op_context& ctx, business_put_request req);
+  /// Adds or moves a number. Errors: not_found (business), invalid_phone, invalid_argument
+  /// (the number belongs to another business).
+  result<number_put_reply> number_put(const op_context& ctx, number_put_request req);
+  /// Errors: not_found (business), invalid_argument.
+  result<unit> staff_put(const op_context& ctx, staff_put_request req);
+  /// Errors: not_found (business), invalid_argument, body_too_long.
+  result<unit> template_put(const op_context& ctx, template_put_request req);
+  /// Errors: not_found (business), invalid_argument, invalid_phone.
+  result<contact_put_reply> contact_put(const op_context& ctx, contact_put_request req);
+
+  // ---- carrier --------------------------------------------------------------------------
+  /// One inbound message. ctx.business may be empty: the business owning `to` is used.
+  /// Errors: not_found (number), invalid_phone, invalid_argument, body_too_long,
+  /// attachment_too_large, unsupported_media, overloaded, unavailable.
+  result<inbound_reply> inbound(const op_context& ctx, inbound_request req);
+  /// A burst of inbound messages, one result per message in order. Grouped by business and
+  /// conversation internally: much cheaper per message than inbound().
+  std::vector<result<inbound_reply>> ingest(const op_context& ctx,
+                                            std::vector<inbound_request> batch);
+  std::future<std::vector<result<inbound_reply>>> ingest_async(const op_context& ctx,
+                                                               std::vector<inbound_request> batch);
+  /// A delivery status callback. Errors: not_found (unknown provider id).
+  result<status_reply> status(const op_context& ctx, status_request req);
+
+  // ---- staff ----------------------------------------------------------------------------
+  /// Errors: permission_denied, not_found, invalid_phone, not_mobile, opted_out,
+  /// consent_required, body_too_long, attachment_too_large, unsupported_media.
+  result<send_reply> send(const op_context& ctx, send_request req);
+  /// Errors: invalid_phone, not_mobile, not_found (number), opted_out.
+  result<consent_state_reply> consent_request(const op_context& ctx, consent_request_args req);
+  result<consent_state_reply> consent_get(const op_context& ctx, consent_get_args req);
+  /// Errors: permission_denied, not_found.
+  result<conversation_get_reply> conversation_get(const op_context& ctx,
+                                                  conversation_get_request req);
+  result<messages_reply> conversation_messages(const op_context& ctx, messages_request req);
+  result<inbox_row> conversation_action(const op_context& ctx, action_request req);
+  result<bulk_reply> conversation_bulk(const op_context& ctx, bulk_request req);
+  /// Errors: permission_denied, invalid_argument (limit, cursor).
+  result<inbox_page> inbox_list(const op_context& ctx, inbox_query req);
+  result<badge> inbox_badge(const op_context& ctx);
+  result<std::vector<alert>> alerts_list(const op_context& ctx, alerts_list_request req);
+  result<unit> alerts_ack(const op_context& ctx, alerts_ack_request req);
+  result<history_reply> contact_history(const op_context& ctx, history_request req);
+  result<export_reply> export_csv(const op_context& ctx, export_request req);
+
+  // Asynchronous forms: the same operations, answered through a future.
+  std::future<result<unit>> business_put_async(const op_context& ctx, business_put_request req);
+  std::future<result<inbound_reply>> inbound_async(const op_context& ctx, inbound_request req);
+  std::future<result<send_reply>> send_async(const op_context& ctx, send_request req);
+  std::future<result<messages_reply>> conversation_messages_async(const op_context& ctx,
+                                                                  messages_request req);
+  std::future<result<inbox_row>> conversation_action_async(const op_context& ctx,
+                                                           action_request req);
+  std::future<result<inbox_page>> inbox_list_async(const op_context& ctx, inbox_query req);
+  std::future<result<badge>> inbox_badge_async(const op_context& ctx);
+
+  // ---- real time ------------------------------------------------------------------------
+  /// Calls `fn` with every event of staff member ctx.as, in order, on an engine thread (keep
+  /// it short). after_seq > 0 first replays the kept events after that seq (resume).
+  /// Errors: permission_denied (unknown staff or no view_messages), not_found (business).
+  result<subscription> subscribe(const op_context& ctx, event_fn fn, std::uint64_t after_seq = 0);
+
+  struct impl;
+
+ private:
+  explicit message_center(std::unique_ptr<impl> p);
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace msgcenter

@@ -1,0 +1,391 @@
+#include "msgcenter/message_center.hpp"
+
+#include <caf/all.hpp>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+
+#include "msgcenter/actors/business_actor.hpp"
+#include "msgcenter/actors/message_types.hpp"
+#include "msgcenter/core/phone.hpp"
+
+namespace msgcenter {
+
+namespace {
+
+caf::actor_system_config make_config(unsigned threads) {
+  caf::actor_system_config cfg;
+  // CAF 0.17's work stealing is quadratic on fan-out (docs/design.md): share one queue
+  // between as many workers as there are cores, and let no actor hog a worker.
+  cfg.set("scheduler.policy", caf::atom("sharing"));
+  cfg.set("scheduler.max-threads", static_cast<std::size_t>(threads));
+  cfg.set("scheduler.max-throughput", static_cast<std::size_t>(300));
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+  return cfg;
+}
+
+template <class T>
+std::future<T> ready(T value) {
+  std::promise<T> p;
+  p.set_value(std::move(value));
+  return p.get_future();
+}
+
+}  // namespace
+
+struct message_center::impl {
+  explicit impl(options o) : opts(std::move(o)), cfg(make_config(opts.threads)), sys(cfg) {}
+
+  options opts;
+  caf::actor_system_config cfg;
+  caf::actor_system sys;
+  std::shared_mutex mutex;
+  std::map<std::string, caf::actor> businesses;
+  std::map<std::string, std::string> number_owner;  ///< E.164 -> business
+  std::map<std::string, std::string> region_of;     ///< business -> region, for numbers
+  std::vector<caf::actor> sinks;                    ///< subscription actors, stopped at close
+  /// Shared with subscriptions, which may outlive the engine.
+  std::shared_ptr<std::atomic<bool>> closed_flag = std::make_shared<std::atomic<bool>>(false);
+  std::atomic<bool>& closed = *closed_flag;
+  std::atomic<std::size_t> in_flight{0};
+
+  caf::actor business(const std::string& id) {
+    std::shared_lock lock(mutex);
+    auto it = businesses.find(id);
+    return it == businesses.end() ? caf::actor{} : it->second;
+  }
+
+  /// Sends (ctx, req) to the business actor and answers through a future.
+  template <class Reply, class Req>
+  std::future<result<Reply>> call(const op_context& ctx, Req req) {
+    if (closed) return ready(result<Reply>(make_error(errc::unavailable, "engine is closed")));
+    auto target = business(ctx.business);
+    if (!target) return ready(result<Reply>(make_error(errc::not_found, "no such business")));
+    return ask<result<Reply>>(target, ctx, std::move(req));
+  }
+
+  /// Request/response from outside the actor system: a one-shot actor carries the request.
+  template <class Reply, class... Ts>
+  std::future<Reply> ask(caf::actor target, Ts... xs) {
+    auto promise = std::make_shared<std::promise<Reply>>();
+    auto fut = promise->get_future();
+    ++in_flight;
+    sys.spawn([=](caf::event_based_actor* self) mutable {
+      self->request(target, caf::infinite, std::move(xs)...)
+          .then(
+              [=](Reply& r) {
+                promise->set_value(std::move(r));
+                --in_flight;
+              },
+              [=](caf::error& e) {
+                promise->set_value(failed<Reply>(e));
+                --in_flight;
+              });
+    });
+    return fut;
+  }
+
+  template <class Reply>
+  static Reply failed(const caf::error&) {
+    if constexpr (std::is_same_v<Reply, std::vector<result<inbound_reply>>>)
+      return Reply{};
+    else
+      return Reply(make_error(errc::unavailable, "the engine could not answer"));
+  }
+};
+
+subscription::~subscription() { cancel(); }
+
+void subscription::cancel() {
+  if (cancel_) {
+    auto fn = std::move(cancel_);
+    cancel_ = nullptr;
+    fn();
+  }
+}
+
+message_center::message_center(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+
+result<std::unique_ptr<message_center>> message_center::open(options opts) {
+  if (opts.threads == 0) opts.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (!opts.outbound) opts.outbound = std::make_shared<local_gateway>();
+  if (!opts.data_dir.empty())
+    return make_error(errc::unavailable, "the LMDB store is not available in this build yet");
+  auto p = std::make_unique<impl>(std::move(opts));
+  return std::unique_ptr<message_center>(new message_center(std::move(p)));
+}
+
+message_center::~message_center() { close(); }
+
+void message_center::close() {
+  if (impl_->closed.exchange(true)) return;
+  // Let operations in flight finish (their replies are already on the way).
+  while (impl_->in_flight.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::map<std::string, caf::actor> all;
+  {
+    std::unique_lock lock(impl_->mutex);
+    all.swap(impl_->businesses);
+  }
+  for (auto& [id, actor] : all) caf::anon_send(actor, actors::business_shutdown{});
+  std::vector<caf::actor> sinks;
+  {
+    std::unique_lock lock(impl_->mutex);
+    sinks.swap(impl_->sinks);
+  }
+  for (auto& sink : sinks) caf::anon_send_exit(sink, caf::exit_reason::user_shutdown);
+  impl_->sys.await_all_actors_done();
+}
+
+// ---- admin ------------------------------------------------------------------------------
+
+std::future<result<unit>> message_center::business_put_async(const op_context& ctx,
+                                                              business_put_request req) {
+  if (impl_->closed) return ready(result<unit>(make_error(errc::unavailable, "engine is closed")));
+  if (ctx.business.empty() || ctx.business.size() > 128)
+    return ready(result<unit>(make_error(errc::invalid_argument, "`business` must be 1-128 characters")));
+  {
+    std::unique_lock lock(impl_->mutex);
+    auto& slot = impl_->businesses[ctx.business];
+    if (!slot)
+      slot = actors::spawn_business_actor(impl_->sys, ctx.business, impl_->opts.outbound);
+  }
+  auto region = req.region.empty() ? std::string("US") : req.region;
+  auto fut = impl_->call<unit>(ctx, std::move(req));
+  auto* p = impl_.get();
+  auto business = ctx.business;
+  return std::async(std::launch::deferred, [fut = std::move(fut), p, business, region]() mutable {
+    auto r = fut.get();
+    if (r) {
+      std::unique_lock lock(p->mutex);
+      p->region_of[business] = region;
+    }
+    return r;
+  });
+}
+
+result<unit> message_center::business_put(const op_context& ctx, business_put_request req) {
+  return business_put_async(ctx, std::move(req)).get();
+}
+
+result<number_put_reply> message_center::number_put(const op_context& ctx,
+                                                    number_put_request req) {
+  auto target = impl_->business(ctx.business);
+  if (!target) return make_error(errc::not_found, "no such business");
+  // Numbers are unique across businesses: reserve first, release if the business refuses.
+  std::string region;
+  {
+    std::shared_lock lock(impl_->mutex);
+    auto it = impl_->region_of.find(ctx.business);
+    region = it == impl_->region_of.end() ? "US" : it->second;
+  }
+  auto e164 = normalize_phone(req.number, region);
+  std::string reserved;
+  if (e164) {
+    std::unique_lock lock(impl_->mutex);
+    auto [it, fresh] = impl_->number_owner.emplace(*e164, ctx.business);
+    if (!fresh && it->second != ctx.business)
+      return make_error(errc::invalid_argument, "the number belongs to another business");
+    if (fresh) reserved = *e164;
+  }
+  auto r = impl_->call<number_put_reply>(ctx, std::move(req)).get();
+  if (!r && !reserved.empty()) {
+    std::unique_lock lock(impl_->mutex);
+    impl_->number_owner.erase(reserved);
+  }
+  return r;
+}
+
+result<unit> message_center::staff_put(const op_context& ctx, staff_put_request req) {
+  return impl_->call<unit>(ctx, std::move(req)).get();
+}
+result<unit> message_center::template_put(const op_context& ctx, template_put_request req) {
+  return impl_->call<unit>(ctx, std::move(req)).get();
+}
+result<contact_put_reply> message_center::contact_put(const op_context& ctx,
+                                                      contact_put_request req) {
+  return impl_->call<contact_put_reply>(ctx, std::move(req)).get();
+}
+
+// ---- carrier ----------------------------------------------------------------------------
+
+std::future<std::vector<result<inbound_reply>>> message_center::ingest_async(
+    const op_context& ctx, std::vector<inbound_request> batch) {
+  using results = std::vector<result<inbound_reply>>;
+  auto refuse_all = [&](errc code, const std::string& text) {
+    return ready(results(batch.size(), result<inbound_reply>(make_error(code, text))));
+  };
+  if (impl_->closed) return refuse_all(errc::unavailable, "engine is closed");
+  if (batch.size() > impl_->opts.max_batch)
+    return refuse_all(errc::invalid_argument, "batch larger than max_batch");
+  // Group by business (the one named, or the owner of each `to`), keeping positions.
+  std::map<std::string, std::pair<std::vector<std::size_t>, actors::inbound_batch>> groups;
+  results out(batch.size(), result<inbound_reply>(make_error(errc::unavailable, "?")));
+  {
+    std::shared_lock lock(impl_->mutex);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      std::string business = ctx.business;
+      if (business.empty()) {
+        auto it = impl_->number_owner.find(batch[i].to);
+        if (it == impl_->number_owner.end()) {
+          out[i] = make_error(errc::not_found, "`to` is not a number of any business");
+          continue;
+        }
+        business = it->second;
+      }
+      auto& g = groups[business];
+      g.first.push_back(i);
+      g.second.items.push_back(std::move(batch[i]));
+    }
+  }
+  std::vector<std::pair<std::vector<std::size_t>, std::future<results>>> pending;
+  for (auto& [business, g] : groups) {
+    auto target = impl_->business(business);
+    if (!target) {
+      for (auto i : g.first) out[i] = make_error(errc::not_found, "no such business");
+      continue;
+    }
+    op_context c = ctx;
+    c.business = business;
+    auto n = g.second.items.size();
+    auto fut = impl_->ask<results>(target, c, std::move(g.second));
+    pending.emplace_back(std::move(g.first), std::move(fut));
+    (void)n;
+  }
+  if (pending.empty()) return ready(std::move(out));
+  // Gather on a helper thread so the caller gets a future at once.
+  return std::async(std::launch::async, [out = std::move(out), pending = std::move(pending)]() mutable {
+    for (auto& [index, fut] : pending) {
+      auto r = fut.get();
+      for (std::size_t k = 0; k < index.size(); ++k)
+        out[index[k]] = k < r.size() ? std::move(r[k])
+                                     : result<inbound_reply>(make_error(errc::unavailable, "lost"));
+    }
+    return std::move(out);
+  });
+}
+
+std::vector<result<inbound_reply>> message_center::ingest(const op_context& ctx,
+                                                          std::vector<inbound_request> batch) {
+  return ingest_async(ctx, std::move(batch)).get();
+}
+
+std::future<result<inbound_reply>> message_center::inbound_async(const op_context& ctx,
+                                                                 inbound_request req) {
+  auto all = std::make_shared<std::future<std::vector<result<inbound_reply>>>>(
+      ingest_async(ctx, {std::move(req)}));
+  return std::async(std::launch::deferred, [all]() {
+    auto r = all->get();
+    return r.empty() ? result<inbound_reply>(make_error(errc::unavailable, "lost")) : std::move(r[0]);
+  });
+}
+
+result<inbound_reply> message_center::inbound(const op_context& ctx, inbound_request req) {
+  auto r = ingest(ctx, {std::move(req)});
+  return r.empty() ? result<inbound_reply>(make_error(errc::unavailable, "lost")) : std::move(r[0]);
+}
+
+result<status_reply> message_center::status(const op_context& ctx, status_request req) {
+  return impl_->call<status_reply>(ctx, std::move(req)).get();
+}
+
+// ---- staff ------------------------------------------------------------------------------
+
+std::future<result<send_reply>> message_center::send_async(const op_context& ctx,
+                                                           send_request req) {
+  return impl_->call<send_reply>(ctx, std::move(req));
+}
+result<send_reply> message_center::send(const op_context& ctx, send_request req) {
+  return send_async(ctx, std::move(req)).get();
+}
+result<consent_state_reply> message_center::consent_request(const op_context& ctx,
+                                                             consent_request_args req) {
+  return impl_->call<consent_state_reply>(ctx, std::move(req)).get();
+}
+result<consent_state_reply> message_center::consent_get(const op_context& ctx,
+                                                        consent_get_args req) {
+  return impl_->call<consent_state_reply>(ctx, std::move(req)).get();
+}
+result<conversation_get_reply> message_center::conversation_get(const op_context& ctx,
+                                                                conversation_get_request req) {
+  return impl_->call<conversation_get_reply>(ctx, std::move(req)).get();
+}
+std::future<result<messages_reply>> message_center::conversation_messages_async(
+    const op_context& ctx, messages_request req) {
+  return impl_->call<messages_reply>(ctx, std::move(req));
+}
+result<messages_reply> message_center::conversation_messages(const op_context& ctx,
+                                                             messages_request req) {
+  return conversation_messages_async(ctx, std::move(req)).get();
+}
+std::future<result<inbox_row>> message_center::conversation_action_async(const op_context& ctx,
+                                                                         action_request req) {
+  return impl_->call<inbox_row>(ctx, std::move(req));
+}
+result<inbox_row> message_center::conversation_action(const op_context& ctx, action_request req) {
+  return conversation_action_async(ctx, std::move(req)).get();
+}
+result<bulk_reply> message_center::conversation_bulk(const op_context& ctx, bulk_request req) {
+  return impl_->call<bulk_reply>(ctx, std::move(req)).get();
+}
+std::future<result<inbox_page>> message_center::inbox_list_async(const op_context& ctx,
+                                                                 inbox_query req) {
+  return impl_->call<inbox_page>(ctx, std::move(req));
+}
+result<inbox_page> message_center::inbox_list(const op_context& ctx, inbox_query req) {
+  return inbox_list_async(ctx, std::move(req)).get();
+}
+std::future<result<badge>> message_center::inbox_badge_async(const op_context& ctx) {
+  return impl_->call<badge>(ctx, badge_request{});
+}
+result<badge> message_center::inbox_badge(const op_context& ctx) {
+  return inbox_badge_async(ctx).get();
+}
+result<std::vector<alert>> message_center::alerts_list(const op_context& ctx,
+                                                       alerts_list_request req) {
+  return impl_->call<std::vector<alert>>(ctx, std::move(req)).get();
+}
+result<unit> message_center::alerts_ack(const op_context& ctx, alerts_ack_request req) {
+  return impl_->call<unit>(ctx, std::move(req)).get();
+}
+result<history_reply> message_center::contact_history(const op_context& ctx,
+                                                       history_request req) {
+  return impl_->call<history_reply>(ctx, std::move(req)).get();
+}
+result<export_reply> message_center::export_csv(const op_context& ctx, export_request req) {
+  return impl_->call<export_reply>(ctx, std::move(req)).get();
+}
+
+// ---- real time --------------------------------------------------------------------------
+
+result<subscription> message_center::subscribe(const op_context& ctx, event_fn fn,
+                                               std::uint64_t after_seq) {
+  auto target = impl_->business(ctx.business);
+  if (!target) return make_error(errc::not_found, "no such business");
+  auto sink = impl_->sys.spawn([fn](caf::event_based_actor*) -> caf::behavior {
+    return {[fn](staff_event& ev) { fn(ev); }};
+  });
+  auto started = impl_->call<std::uint64_t>(ctx, actors::inbox_subscribe{sink, after_seq}).get();
+  if (!started) {
+    caf::anon_send_exit(sink, caf::exit_reason::user_shutdown);
+    return started.error();
+  }
+  {
+    std::unique_lock lock(impl_->mutex);
+    impl_->sinks.push_back(sink);
+  }
+  subscription sub;
+  sub.start_seq_ = started.value();
+  auto closed = impl_->closed_flag;
+  auto c = ctx;
+  sub.cancel_ = [closed, target, sink, c]() {
+    if (*closed) return;  // the engine stopped every actor already
+    caf::anon_send(target, c, actors::inbox_unsubscribe{sink});
+    caf::anon_send_exit(sink, caf::exit_reason::user_shutdown);
+  };
+  return sub;
+}
+
+}  // namespace msgcenter
