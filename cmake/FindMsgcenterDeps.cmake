@@ -6,6 +6,8 @@ find_path(LMDB_INCLUDE_DIR lmdb.h)
 find_library(LMDB_LIBRARY lmdb)
 find_path(PHONENUMBER_INCLUDE_DIR phonenumbers/phonenumberutil.h)
 find_library(PHONENUMBER_LIBRARY phonenumber)
+# libphonenumber's headers expose protobuf types (typeinfo needed under UBSan).
+find_library(PROTOBUF_LIBRARY protobuf)
 find_path(UTF8PROC_INCLUDE_DIR utf8proc.h)
 find_library(UTF8PROC_LIBRARY utf8proc)
 find_path(MSGPACK_INCLUDE_DIR msgpack.hpp)
@@ -13,14 +15,14 @@ find_path(NLOHMANN_JSON_INCLUDE_DIR nlohmann/json.hpp)
 find_package(ICU COMPONENTS i18n uc QUIET)
 find_package_handle_standard_args(MsgcenterDeps REQUIRED_VARS
   LMDB_INCLUDE_DIR LMDB_LIBRARY PHONENUMBER_INCLUDE_DIR PHONENUMBER_LIBRARY
-  UTF8PROC_INCLUDE_DIR UTF8PROC_LIBRARY MSGPACK_INCLUDE_DIR NLOHMANN_JSON_INCLUDE_DIR ICU_FOUND)
+  UTF8PROC_INCLUDE_DIR UTF8PROC_LIBRARY PROTOBUF_LIBRARY MSGPACK_INCLUDE_DIR NLOHMANN_JSON_INCLUDE_DIR ICU_FOUND)
 if(MsgcenterDeps_FOUND AND NOT TARGET msgcenter_deps::lmdb)
   add_library(msgcenter_deps::lmdb UNKNOWN IMPORTED)
   set_target_properties(msgcenter_deps::lmdb PROPERTIES IMPORTED_LOCATION "${LMDB_LIBRARY}"
     INTERFACE_INCLUDE_DIRECTORIES "${LMDB_INCLUDE_DIR}")
   add_library(msgcenter_deps::phonenumber UNKNOWN IMPORTED)
   set_target_properties(msgcenter_deps::phonenumber PROPERTIES IMPORTED_LOCATION "${PHONENUMBER_LIBRARY}"
-    INTERFACE_INCLUDE_DIRECTORIES "${PHONENUMBER_INCLUDE_DIR}")
+    INTERFACE_INCLUDE_DIRECTORIES "${PHONENUMBER_INCLUDE_DIR}" INTERFACE_LINK_LIBRARIES "${PROTOBUF_LIBRARY}")
   add_library(msgcenter_deps::utf8proc UNKNOWN IMPORTED)
   set_target_properties(msgcenter_deps::utf8proc PROPERTIES IMPORTED_LOCATION "${UTF8PROC_LIBRARY}"
     INTERFACE_INCLUDE_DIRECTORIES "${UTF8PROC_INCLUDE_DIR}")

@@ -29,9 +29,10 @@ std::size_t count_code_points(std::string_view s) noexcept {
 
 std::string fold_for_search(std::string_view s) {
   utf8proc_uint8_t* out = nullptr;
+  // Decompose (compatibility forms too), drop the combining marks, fold case. Composing
+  // again is pointless once the marks are gone (and utf8proc refuses both flags at once).
   auto options = static_cast<utf8proc_option_t>(UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE |
-                                                UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD |
-                                                UTF8PROC_COMPOSE);
+                                                UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
   auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
                         static_cast<utf8proc_ssize_t>(s.size()), &out, options);
   if (n < 0) return {};

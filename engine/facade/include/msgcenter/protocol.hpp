@@ -1,0 +1,61 @@
+// The JSON protocol of protocol.md: one request object in, one result object out.
+// Spoken by `msgcenter replay` (JSON Lines) and by the HTTP API's /v1/ops routes.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+
+#include "msgcenter/message_center.hpp"
+
+namespace msgcenter {
+
+/// Limits on untrusted JSON.
+constexpr std::size_t kMaxRequestBytes = 1 << 20;  ///< one request line / body
+constexpr int kMaxJsonDepth = 16;
+
+/// Who may call what through a protocol_session.
+struct protocol_policy {
+  bool allow_admin = true;    ///< business.put, number.put, staff.put, template.put, contact.put
+  bool allow_carrier = true;  ///< inbound, status
+  bool allow_staff = true;    ///< everything else
+  /// When set (HTTP), the acting staff member and business come from the credentials:
+  /// requests must not carry `as`, and `business` must match if present.
+  std::string forced_staff;
+  std::string forced_business;
+};
+
+/// Executes protocol requests against an engine. Thread-safe if the engine is (it is).
+class protocol_session {
+ public:
+  protocol_session(message_center& engine, protocol_policy policy = {});
+
+  /// Executes one request object. Always returns a result object: {"ok": true, ...} or
+  /// {"ok": false, "error": {"code", "message"}}; `id` is echoed when given.
+  [[nodiscard]] nlohmann::json execute(const nlohmann::json& request);
+
+  /// Parses one line (size and depth limited) and executes it; a line that is not JSON
+  /// answers invalid_argument.
+  [[nodiscard]] nlohmann::json execute_line(std::string_view line);
+
+ private:
+  message_center& engine_;
+  protocol_policy policy_;
+};
+
+/// Parses untrusted JSON text with the size and depth limits above.
+/// Errors: invalid_argument.
+[[nodiscard]] result<nlohmann::json> parse_json_limited(std::string_view text,
+                                                        std::size_t max_bytes = kMaxRequestBytes,
+                                                        int max_depth = kMaxJsonDepth);
+
+/// JSON shapes of protocol.md.
+[[nodiscard]] nlohmann::json to_json(const message& m);
+[[nodiscard]] nlohmann::json to_json(const inbox_row& row);
+[[nodiscard]] nlohmann::json to_json(const alert& a);
+[[nodiscard]] nlohmann::json to_json(const badge& b);
+[[nodiscard]] nlohmann::json to_json(const staff_event& ev);
+[[nodiscard]] nlohmann::json error_json(const error& e);
+
+}  // namespace msgcenter
