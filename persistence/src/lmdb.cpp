@@ -274,6 +274,7 @@ status cursor::del() {
 // ---------------------------------------------------------------------------------------
 // txn
 
+txn::txn() noexcept = default;
 txn::txn(std::unique_ptr<detail::txn_state> s) noexcept : s_(std::move(s)) {}
 txn::txn(txn&&) noexcept = default;
 txn& txn::operator=(txn&& other) noexcept {
@@ -381,6 +382,7 @@ result<std::size_t> txn::entries(dbi db) {
 // ---------------------------------------------------------------------------------------
 // env
 
+env::env() noexcept = default;
 env::env(env&&) noexcept = default;
 env& env::operator=(env&&) noexcept = default;
 env::~env() = default;

@@ -169,7 +169,7 @@ class cursor {
 /// until the previous one ended (so never begin a second one on the same thread).
 class txn {
  public:
-  txn() = default;
+  txn() noexcept;
   txn(txn&&) noexcept;
   txn& operator=(txn&&) noexcept;
   txn(const txn&) = delete;
@@ -236,7 +236,7 @@ class env {
   /// incompatible process...), invalid_argument (empty path, map_size 0).
   [[nodiscard]] static result<env> open(const std::string& path, const env_options& options = {});
 
-  env() = default;
+  env() noexcept;
   env(env&&) noexcept;
   env& operator=(env&&) noexcept;
   env(const env&) = delete;
