@@ -414,9 +414,6 @@ result<env> env::open(const std::string& path, const env_options& options) {
   if ((rc = mdb_env_set_maxreaders(s->handle, options.max_readers)) != 0) {
     return lmdb_error(rc, "mdb_env_set_maxreaders");
   }
-  if ((rc = mdb_env_set_mapsize(s->handle, page_round(options.map_size))) != 0) {
-    return lmdb_error(rc, "mdb_env_set_mapsize");
-  }
   unsigned flags = MDB_NOTLS;
   if (options.no_sync) flags |= MDB_NOSYNC;
   if (options.no_subdir) flags |= MDB_NOSUBDIR;
@@ -427,6 +424,19 @@ result<env> env::open(const std::string& path, const env_options& options) {
     return lmdb_error(rc, "mdb_env_open " + path);
   }
   s->max_key = static_cast<std::size_t>(mdb_env_get_maxkeysize(s->handle));
+  // The map size was left unset before mdb_env_open so LMDB adopted the size stored in the
+  // file (which remembers earlier growth). Apply the requested size when the environment is
+  // new (nothing committed yet) or when it asks for more. No transaction exists yet.
+  {
+    MDB_envinfo info{};
+    mdb_env_info(s->handle, &info);
+    const std::size_t wanted = page_round(options.map_size);
+    if ((info.me_last_txnid == 0 && !options.read_only) || info.me_mapsize < wanted) {
+      if ((rc = mdb_env_set_mapsize(s->handle, wanted)) != 0) {
+        return lmdb_error(rc, "mdb_env_set_mapsize");
+      }
+    }
+  }
 
   env e;
   e.s_ = std::move(s);

@@ -53,7 +53,8 @@ struct txn_state;
 /// Options of env::open. Defaults suit the engine; tests shrink map_size to force growth.
 struct env_options {
   /// Initial size of the memory map in bytes (rounded up to 4 KiB). The file grows as pages
-  /// are used, not to this size. If the environment on disk is larger, its size wins.
+  /// are used, not to this size. An existing environment keeps the larger of this and the
+  /// size stored in it (so growth survives a restart).
   std::size_t map_size = std::size_t{256} << 20;
   /// grow_map() never makes the map larger than this; MDB_MAP_FULL beyond it is final.
   std::size_t max_map_size = std::size_t{1} << 40;
