@@ -914,7 +914,10 @@ class business {
 
 caf::actor spawn_business_actor(caf::actor_system& sys, std::string business_id,
                                 std::shared_ptr<gateway> outbound) {
-  return sys.spawn([business_id, outbound](caf::event_based_actor* self) -> caf::behavior {
+  // State travels as spawn arguments: CAF 0.17 dereferences a null argument tuple for
+  // argument-less function actors (UBSan reports it).
+  auto main = [](caf::event_based_actor* self, std::string business_id,
+                 std::shared_ptr<gateway> outbound) -> caf::behavior {
     auto st = std::make_shared<business_state>();
     st->id = business_id;
     st->outbound = outbound;
@@ -976,7 +979,8 @@ caf::actor spawn_business_actor(caf::actor_system& sys, std::string business_id,
           self->quit();
         },
     };
-  });
+  };
+  return sys.spawn(main, std::move(business_id), std::move(outbound));
 }
 
 }  // namespace msgcenter::actors

@@ -252,7 +252,9 @@ caf::behavior conversation_behavior(caf::event_based_actor* self,
 caf::actor spawn_conversation_actor(caf::actor_system& sys, conversation_state initial,
                                     business_context ctx) {
   auto host = std::make_shared<conversation_host>(std::move(initial), std::move(ctx));
-  return sys.spawn([host](caf::event_based_actor* self) { return conversation_behavior(self, host); });
+  // State travels as a spawn argument: CAF 0.17 dereferences a null argument tuple for
+  // argument-less function actors (UBSan reports it).
+  return sys.spawn(conversation_behavior, std::move(host));
 }
 
 }  // namespace msgcenter::actors

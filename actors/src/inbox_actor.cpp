@@ -126,7 +126,9 @@ caf::behavior inbox_behavior(caf::event_based_actor* self, std::shared_ptr<inbox
 }  // namespace
 
 caf::actor spawn_inbox_actor(caf::actor_system& sys, std::string staff_id) {
-  return sys.spawn([staff_id](caf::event_based_actor* self) {
+  // State travels as a spawn argument: CAF 0.17 dereferences a null argument tuple for
+  // argument-less function actors (UBSan reports it).
+  return sys.spawn([](caf::event_based_actor* self, std::string staff_id) {
     auto st = std::make_shared<inbox_state>(staff_id);
     self->set_down_handler([=](caf::down_msg& dm) {
       auto& subs = st->subscribers;
@@ -135,7 +137,7 @@ caf::actor spawn_inbox_actor(caf::actor_system& sys, std::string staff_id) {
                  subs.end());
     });
     return inbox_behavior(self, st);
-  });
+  }, std::move(staff_id));
 }
 
 }  // namespace msgcenter::actors

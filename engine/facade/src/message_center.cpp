@@ -73,8 +73,10 @@ struct message_center::impl {
     auto promise = std::make_shared<std::promise<Reply>>();
     auto fut = promise->get_future();
     ++in_flight;
-    sys.spawn([=](caf::event_based_actor* self) mutable {
-      self->request(target, caf::infinite, std::move(xs)...)
+    // The target travels as a spawn argument: CAF 0.17 dereferences a null argument tuple
+    // for argument-less function actors (UBSan reports it).
+    sys.spawn([=](caf::event_based_actor* self, caf::actor to) mutable {
+      self->request(to, caf::infinite, std::move(xs)...)
           .then(
               [=](Reply& r) {
                 promise->set_value(std::move(r));
@@ -84,7 +86,7 @@ struct message_center::impl {
                 promise->set_value(failed<Reply>(e));
                 --in_flight;
               });
-    });
+    }, target);
     return fut;
   }
 
@@ -364,9 +366,11 @@ result<subscription> message_center::subscribe(const op_context& ctx, event_fn f
                                                std::uint64_t after_seq) {
   auto target = impl_->business(ctx.business);
   if (!target) return make_error(errc::not_found, "no such business");
-  auto sink = impl_->sys.spawn([fn](caf::event_based_actor*) -> caf::behavior {
-    return {[fn](staff_event& ev) { fn(ev); }};
-  });
+  auto sink = impl_->sys.spawn(
+      [](caf::event_based_actor*, event_fn fn) -> caf::behavior {
+        return {[fn](staff_event& ev) { fn(ev); }};
+      },
+      std::move(fn));
   auto started = impl_->call<std::uint64_t>(ctx, actors::inbox_subscribe{sink, after_seq}).get();
   if (!started) {
     caf::anon_send_exit(sink, caf::exit_reason::user_shutdown);
