@@ -972,6 +972,10 @@ caf::actor spawn_business_actor(caf::actor_system& sys, std::string business_id,
           if (!st->inboxes->count(ctx.as)) return caf::make_message(unit{});
           return b->to_inbox(ctx, q);
         },
+        [=](op_context&, carrier_account_request&) -> result<carrier_account> {
+          const auto& s = st->dir->settings;
+          return carrier_account{st->id, s.twilio_account_sid, s.twilio_auth_token};
+        },
         [=](provider_result& r) { b->on_provider(r); },
         [=](business_shutdown&) {
           for (auto& [id, ref] : st->convs) self->send_exit(ref.handle, caf::exit_reason::user_shutdown);

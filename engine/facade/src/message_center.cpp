@@ -360,6 +360,17 @@ result<export_reply> message_center::export_csv(const op_context& ctx, export_re
   return impl_->call<export_reply>(ctx, std::move(req)).get();
 }
 
+result<carrier_account> message_center::carrier_account_for(const std::string& number) {
+  std::string business;
+  {
+    std::shared_lock lock(impl_->mutex);
+    auto it = impl_->number_owner.find(number);
+    if (it == impl_->number_owner.end()) return make_error(errc::not_found, "no business owns the number");
+    business = it->second;
+  }
+  return impl_->call<carrier_account>({business, "", std::nullopt}, carrier_account_request{}).get();
+}
+
 // ---- real time --------------------------------------------------------------------------
 
 result<subscription> message_center::subscribe(const op_context& ctx, event_fn fn,

@@ -38,6 +38,7 @@ using result_history = result<history_reply>;
 using result_export = result<export_reply>;
 using result_number = result<number_put_reply>;
 using result_contact = result<contact_put_reply>;
+using result_carrier = result<carrier_account>;
 }  // namespace msgcenter::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::unit)
@@ -86,6 +87,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::result_history)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::result_export)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::result_number)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::result_contact)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::result_carrier)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::carrier_account_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::conv_refresh)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::conv_append)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::conv_command)

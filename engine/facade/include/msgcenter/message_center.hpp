@@ -131,6 +131,10 @@ class message_center {
   std::future<result<inbox_page>> inbox_list_async(const op_context& ctx, inbox_query req);
   std::future<result<badge>> inbox_badge_async(const op_context& ctx);
 
+  /// The business owning `number` (E.164) and its Twilio credentials, for checking webhook
+  /// signatures. Errors: not_found (no business owns the number).
+  result<carrier_account> carrier_account_for(const std::string& number);
+
   // ---- real time ------------------------------------------------------------------------
   /// Calls `fn` with every event of staff member ctx.as, in order, on an engine thread (keep
   /// it short). after_seq > 0 first replays the kept events after that seq (resume).

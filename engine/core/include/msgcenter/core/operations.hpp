@@ -206,6 +206,14 @@ struct export_reply {
   std::string csv;
 };
 
+/// The carrier credentials of the business owning a number (webhook signature checks).
+struct carrier_account {
+  std::string business;
+  std::string account_sid;
+  std::string auth_token;  ///< secret: never log or return it over the API
+};
+struct carrier_account_request {};
+
 // ---- real time -----------------------------------------------------------------------
 
 enum class event_kind : std::uint8_t { message, conversation, badge, alert };
