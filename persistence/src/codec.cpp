@@ -10,13 +10,13 @@ namespace msgcenter::persistence {
 namespace {
 
 // Reads the next field into `dst` or returns the error from the enclosing function.
-#define MSGCENTER_READ(dst, expr)                \
-  do {                                           \
-    auto read_result_ = (expr);                  \
-    if (!read_result_) {                         \
-      return std::move(read_result_).error();    \
-    }                                            \
-    dst = std::move(*read_result_);              \
+#define MSGCENTER_READ(dst, expr)             \
+  do {                                        \
+    auto read_result_ = (expr);               \
+    if (!read_result_) {                      \
+      return std::move(read_result_).error(); \
+    }                                         \
+    dst = std::move(*read_result_);           \
   } while (false)
 
 template <class Enum>
@@ -36,17 +36,27 @@ void pack_string(packer& pk, std::string_view s) {
 
 const char* type_name(msgpack::type::object_type t) noexcept {
   switch (t) {
-    case msgpack::type::NIL: return "nil";
-    case msgpack::type::BOOLEAN: return "boolean";
-    case msgpack::type::POSITIVE_INTEGER: return "unsigned integer";
-    case msgpack::type::NEGATIVE_INTEGER: return "negative integer";
+    case msgpack::type::NIL:
+      return "nil";
+    case msgpack::type::BOOLEAN:
+      return "boolean";
+    case msgpack::type::POSITIVE_INTEGER:
+      return "unsigned integer";
+    case msgpack::type::NEGATIVE_INTEGER:
+      return "negative integer";
     case msgpack::type::FLOAT32:
-    case msgpack::type::FLOAT64: return "float";
-    case msgpack::type::STR: return "string";
-    case msgpack::type::BIN: return "binary";
-    case msgpack::type::ARRAY: return "array";
-    case msgpack::type::MAP: return "map";
-    case msgpack::type::EXT: return "extension";
+    case msgpack::type::FLOAT64:
+      return "float";
+    case msgpack::type::STR:
+      return "string";
+    case msgpack::type::BIN:
+      return "binary";
+    case msgpack::type::ARRAY:
+      return "array";
+    case msgpack::type::MAP:
+      return "map";
+    case msgpack::type::EXT:
+      return "extension";
   }
   return "unknown";
 }
@@ -66,7 +76,8 @@ result<msgpack::object_handle> decode_impl(std::string_view bytes, const decode_
     msgpack::unpack_reference_func ref = nullptr;
     if (reference) ref = [](msgpack::type::object_type, std::size_t, void*) { return true; };
     std::size_t offset = 0;
-    msgpack::object_handle h = msgpack::unpack(bytes.data(), bytes.size(), offset, ref, nullptr, limit);
+    msgpack::object_handle h =
+        msgpack::unpack(bytes.data(), bytes.size(), offset, ref, nullptr, limit);
     if (offset != bytes.size()) {
       return make_error(errc::invalid_argument,
                         std::to_string(bytes.size() - offset) + " trailing bytes after the record");
@@ -104,8 +115,8 @@ result<msgpack::object_handle> decode(std::string_view bytes, const decode_limit
 
 result<array_reader> array_reader::open(const msgpack::object& o, std::string_view what) {
   if (o.type != msgpack::type::ARRAY) {
-    return make_error(errc::invalid_argument, std::string(what) + ": expected array, found " +
-                                                  type_name(o.type));
+    return make_error(errc::invalid_argument,
+                      std::string(what) + ": expected array, found " + type_name(o.type));
   }
   return array_reader(o.via.array.ptr, o.via.array.size, std::string(what));
 }
@@ -118,8 +129,8 @@ error array_reader::mistyped(const char* expected) const {
 
 result<const msgpack::object*> array_reader::next(const char* expected) {
   if (pos_ >= size_) {
-    return make_error(errc::invalid_argument, what_ + ": field " + std::to_string(pos_) +
-                                                  " (" + expected + ") is missing");
+    return make_error(errc::invalid_argument,
+                      what_ + ": field " + std::to_string(pos_) + " (" + expected + ") is missing");
   }
   return &items_[pos_++];
 }
@@ -138,9 +149,9 @@ result<std::uint64_t> array_reader::u64_max(std::uint64_t max) {
   auto v = u64();
   if (!v) return v;
   if (*v > max) {
-    return make_error(errc::invalid_argument, what_ + ": field " + std::to_string(at) +
-                                                  ": value " + std::to_string(*v) +
-                                                  " out of range 0.." + std::to_string(max));
+    return make_error(errc::invalid_argument, what_ + ": field " + std::to_string(at) + ": value " +
+                                                  std::to_string(*v) + " out of range 0.." +
+                                                  std::to_string(max));
   }
   return v;
 }
@@ -223,8 +234,7 @@ void pack_message(packer& pk, const message& m) {
 
 std::string encode_message(const message& m) {
   std::string out;
-  out.reserve(64 + m.body.size() + m.author.size() + m.provider_id.size() +
-              m.media.size() * 96);
+  out.reserve(64 + m.body.size() + m.author.size() + m.provider_id.size() + m.media.size() * 96);
   string_buffer buf(out);
   packer pk(buf);
   pack_message(pk, m);

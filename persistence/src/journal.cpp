@@ -31,8 +31,8 @@ void write_frame(char* dst, std::string_view payload) noexcept {
 }
 
 error corrupt(std::uint64_t seq, std::string_view why) {
-  return make_error(errc::invalid_argument,
-                    "corrupt journal record at seq " + std::to_string(seq) + ": " + std::string(why));
+  return make_error(errc::invalid_argument, "corrupt journal record at seq " + std::to_string(seq) +
+                                                ": " + std::string(why));
 }
 
 std::size_t histogram_bucket(std::uint64_t n) noexcept {
@@ -44,12 +44,24 @@ std::size_t histogram_bucket(std::uint64_t n) noexcept {
   return b;
 }
 
+// The journal database for reading; nullopt when a read-only env has none yet.
+result<std::optional<dbi>> journal_dbi_for_reading(env& e) {
+  const bool read_only = e.options().read_only;
+  auto db = e.open_dbi(db_names::journal, read_only ? 0u : static_cast<unsigned>(MDB_CREATE));
+  if (!db) {
+    if (read_only && db.error().code == errc::not_found) return std::optional<dbi>{};
+    return std::move(db).error();
+  }
+  return std::optional<dbi>(*db);
+}
+
 result<std::uint64_t> edge_sequence(env& e, bool newest) {
-  auto db = e.open_dbi(db_names::journal, MDB_CREATE);
+  auto db = journal_dbi_for_reading(e);
   if (!db) return std::move(db).error();
+  if (!*db) return std::uint64_t{0};
   auto t = e.begin_read();
   if (!t) return std::move(t).error();
-  auto c = t->open_cursor(*db);
+  auto c = t->open_cursor(**db);
   if (!c) return std::move(c).error();
   auto r = newest ? c->last() : c->first();
   if (!r) {
@@ -131,9 +143,10 @@ void journal_writer::invoke(durable_callback& cb, result<std::uint64_t> r) noexc
 
 void journal_writer::append(std::string payload, durable_callback on_durable) {
   if (payload.size() > options_.max_record_bytes) {
-    invoke(on_durable, make_error(errc::invalid_argument,
-                                  "journal: record of " + std::to_string(payload.size()) +
-                                      " bytes exceeds " + std::to_string(options_.max_record_bytes)));
+    invoke(on_durable,
+           make_error(errc::invalid_argument,
+                      "journal: record of " + std::to_string(payload.size()) + " bytes exceeds " +
+                          std::to_string(options_.max_record_bytes)));
     return;
   }
   pending p;
@@ -153,16 +166,16 @@ void journal_writer::append_batch(std::vector<std::string> payloads, durable_cal
   for (const auto& s : payloads) {
     if (s.size() > options_.max_record_bytes) {
       invoke(on_durable,
-             make_error(errc::invalid_argument,
-                        "journal: record of " + std::to_string(s.size()) + " bytes exceeds " +
-                            std::to_string(options_.max_record_bytes)));
+             make_error(errc::invalid_argument, "journal: record of " + std::to_string(s.size()) +
+                                                    " bytes exceeds " +
+                                                    std::to_string(options_.max_record_bytes)));
       return;
     }
     bytes += s.size();
   }
   if (payloads.size() > options_.max_queued_records || bytes > options_.max_queued_bytes) {
-    invoke(on_durable, make_error(errc::invalid_argument,
-                                  "journal: batch larger than the queue bounds"));
+    invoke(on_durable,
+           make_error(errc::invalid_argument, "journal: batch larger than the queue bounds"));
     return;
   }
   pending p;
@@ -236,10 +249,10 @@ void journal_writer::run() {
     std::uint64_t grows = 0;
     const auto started = std::chrono::steady_clock::now();
     status st = commit_group(group, first, grows);
-    const auto nanos = static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() -
-                                                             started)
-            .count());
+    const auto nanos =
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                       std::chrono::steady_clock::now() - started)
+                                       .count());
 
     error failure;
     {
@@ -258,8 +271,8 @@ void journal_writer::run() {
         stats_.last_sequence = next_seq_ - 1;
       } else {
         // Stop acknowledging for good: this group, everything queued, everything later.
-        failed_ = make_error(errc::unavailable, "journal: commit failed, writer stopped: " +
-                                                    st.error().message);
+        failed_ = make_error(errc::unavailable,
+                             "journal: commit failed, writer stopped: " + st.error().message);
         stats_.failed = true;
         failure = *failed_;
         for (auto& p : queue_) drained.push_back(std::move(p));
@@ -395,14 +408,15 @@ status read_journal(env& e, std::uint64_t from_seq,
                     const std::function<status(std::uint64_t, std::string_view)>& fn,
                     std::size_t chunk) {
   if (chunk == 0) chunk = 1;
-  auto db = e.open_dbi(db_names::journal, MDB_CREATE);
+  auto db = journal_dbi_for_reading(e);
   if (!db) return std::move(db).error();
+  if (!*db) return unit{};
   std::uint64_t next = from_seq;
   bool have_prev = false;  // a record was delivered: the following must be next
   for (;;) {
     auto t = e.begin_read();
     if (!t) return std::move(t).error();
-    auto c = t->open_cursor(*db);
+    auto c = t->open_cursor(**db);
     if (!c) return std::move(c).error();
     auto r = c->seek(journal_key(next));
     std::size_t n = 0;

@@ -16,7 +16,7 @@ bool has_prefix(std::string_view key, std::string_view prefix) noexcept {
 }  // namespace
 
 result<kv_store> kv_store::open(env& e, std::string_view name) {
-  auto d = e.open_dbi(name, MDB_CREATE);
+  auto d = e.open_dbi(name, e.options().read_only ? 0u : static_cast<unsigned>(MDB_CREATE));
   if (!d) return std::move(d).error();
   return kv_store(e, *d, std::string(name));
 }

@@ -419,8 +419,8 @@ result<env> env::open(const std::string& path, const env_options& options) {
   if (options.no_subdir) flags |= MDB_NOSUBDIR;
   if (options.read_only) flags |= MDB_RDONLY;
   // On failure the handle must still be closed: env_state's destructor does it.
-  if ((rc = mdb_env_open(s->handle, path.c_str(), flags, static_cast<mdb_mode_t>(options.file_mode))) !=
-      0) {
+  if ((rc = mdb_env_open(s->handle, path.c_str(), flags,
+                         static_cast<mdb_mode_t>(options.file_mode))) != 0) {
     return lmdb_error(rc, "mdb_env_open " + path);
   }
   s->max_key = static_cast<std::size_t>(mdb_env_get_maxkeysize(s->handle));

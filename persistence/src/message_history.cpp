@@ -43,9 +43,10 @@ result<message> message_history::get(conversation_id conversation, message_id id
   if (!v) return std::move(v).error();
   auto m = decode_message(*v);
   if (!m) {
-    return make_error(errc::invalid_argument, "corrupt message record " +
-                                                  describe_key(message_record_key(conversation, id)) +
-                                                  ": " + m.error().message);
+    return make_error(errc::invalid_argument,
+                      "corrupt message record " +
+                          describe_key(message_record_key(conversation, id)) + ": " +
+                          m.error().message);
   }
   return m;
 }

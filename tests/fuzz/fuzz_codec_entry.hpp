@@ -20,11 +20,10 @@
 namespace msgcenter::fuzz {
 
 inline bool same_message(const message& a, const message& b) {
-  return a.id == b.id && a.conversation == b.conversation && a.dir == b.dir &&
-         a.kind == b.kind && a.author == b.author && a.body == b.body && a.media == b.media &&
-         a.status == b.status && a.error_code == b.error_code &&
-         a.provider_id == b.provider_id && a.at == b.at && a.encoding == b.encoding &&
-         a.segments == b.segments;
+  return a.id == b.id && a.conversation == b.conversation && a.dir == b.dir && a.kind == b.kind &&
+         a.author == b.author && a.body == b.body && a.media == b.media && a.status == b.status &&
+         a.error_code == b.error_code && a.provider_id == b.provider_id && a.at == b.at &&
+         a.encoding == b.encoding && a.segments == b.segments;
 }
 
 inline void check(bool ok) {

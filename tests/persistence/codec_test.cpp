@@ -1,12 +1,13 @@
 // msgpack codecs: messages round-trip exactly; the decoder refuses every kind of bad input
 // with invalid_argument and never throws.
+#include "msgcenter/persistence/codec.hpp"
+
 #include <gtest/gtest.h>
 
 #include <limits>
 #include <random>
 
 #include "fuzz/fuzz_codec_entry.hpp"
-#include "msgcenter/persistence/codec.hpp"
 
 namespace msgcenter::persistence {
 namespace {
@@ -113,7 +114,9 @@ TEST(MessageCodec, GarbageNeverThrowsOrDecodes) {
     std::string junk(rng() % 300, '\0');
     for (auto& c : junk) c = static_cast<char>(rng());
     auto r = decode_message(junk);
-    if (!r) EXPECT_EQ(r.error().code, errc::invalid_argument);
+    if (!r) {
+      EXPECT_EQ(r.error().code, errc::invalid_argument);
+    }
   }
   expect_invalid("");
   expect_invalid("\xc1");  // never used byte
@@ -123,10 +126,10 @@ TEST(MessageCodec, GarbageNeverThrowsOrDecodes) {
 TEST(MessageCodec, HugeInputs_AreRefusedBeforeAllocating) {
   expect_invalid(std::string((1 << 20) + 1, '\x90'), "exceeds");
   // Headers claiming enormous sizes in a few bytes.
-  expect_invalid(std::string("\xdd\xff\xff\xff\xff", 5));  // array32 of 4G elements
-  expect_invalid(std::string("\xdf\xff\xff\xff\xff", 5));  // map32
-  expect_invalid(std::string("\xdb\xff\xff\xff\xff", 5));  // str32 of 4 GiB
-  expect_invalid(std::string("\xc6\xff\xff\xff\xff", 5));  // bin32
+  expect_invalid(std::string("\xdd\xff\xff\xff\xff", 5));      // array32 of 4G elements
+  expect_invalid(std::string("\xdf\xff\xff\xff\xff", 5));      // map32
+  expect_invalid(std::string("\xdb\xff\xff\xff\xff", 5));      // str32 of 4 GiB
+  expect_invalid(std::string("\xc6\xff\xff\xff\xff", 5));      // bin32
   expect_invalid(std::string("\xc9\xff\xff\xff\xff\x01", 6));  // ext32
   // Deep nesting: [[[[...]]]].
   expect_invalid(std::string(100000, '\x91'));

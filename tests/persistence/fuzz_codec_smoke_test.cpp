@@ -47,7 +47,8 @@ std::string mutate(std::string s, std::mt19937_64& rng) {
         s.resize(s.empty() ? 0 : rng() % s.size());
         break;
       case 3:  // insert random bytes
-        s.insert(s.empty() ? 0 : rng() % s.size(), std::string(1 + rng() % 8, static_cast<char>(rng())));
+        s.insert(s.empty() ? 0 : rng() % s.size(),
+                 std::string(1 + rng() % 8, static_cast<char>(rng())));
         break;
       case 4:  // duplicate a slice
         if (!s.empty()) {

@@ -1,5 +1,7 @@
 // The durable journal: group commit, acknowledgement only after a synced commit, failure
 // stops acknowledging, corruption is reported, map growth, trimming.
+#include "msgcenter/persistence/journal.hpp"
+
 #include <atomic>
 #include <condition_variable>
 #include <future>
@@ -8,7 +10,6 @@
 #include <vector>
 
 #include "msgcenter/persistence/checksum.hpp"
-#include "msgcenter/persistence/journal.hpp"
 #include "msgcenter/persistence/schema.hpp"
 #include "persistence/test_support.hpp"
 
@@ -314,11 +315,13 @@ TEST_F(JournalTest, MissingRecordInTheMiddle_IsReportedAsAGap) {
   auto db = e.open_dbi(db_names::journal);
   ASSERT_TRUE(db);
   ASSERT_TRUE(e.write([&](txn& t) { return t.del(*db, journal_key(6)); }));
-  auto from_start = read_journal(e, 1, [](std::uint64_t, std::string_view) { return status(unit{}); });
+  auto from_start =
+      read_journal(e, 1, [](std::uint64_t, std::string_view) { return status(unit{}); });
   ASSERT_FALSE(from_start);
   EXPECT_NE(from_start.error().message.find("gap"), std::string::npos);
   // Starting right at the hole is caught too: an older record exists before it.
-  auto from_hole = read_journal(e, 6, [](std::uint64_t, std::string_view) { return status(unit{}); });
+  auto from_hole =
+      read_journal(e, 6, [](std::uint64_t, std::string_view) { return status(unit{}); });
   ASSERT_FALSE(from_hole);
   EXPECT_EQ(from_hole.error().code, errc::invalid_argument);
 }
@@ -487,9 +490,8 @@ TEST_F(JournalTest, OversizedRecordsAndBatches_AreInvalidArgument) {
   ASSERT_FALSE(big);
   EXPECT_EQ(big.error().code, errc::invalid_argument);
   std::optional<errc> batch_code;
-  w->append_batch(std::vector<std::string>(6, "x"), [&](result<std::uint64_t> r) {
-    batch_code = r.ok() ? errc{} : r.error().code;
-  });
+  w->append_batch(std::vector<std::string>(6, "x"),
+                  [&](result<std::uint64_t> r) { batch_code = r.ok() ? errc{} : r.error().code; });
   EXPECT_EQ(batch_code, errc::invalid_argument);
   EXPECT_TRUE(append_sync(*w, "fine"));  // refusals do not fail the writer
 }
@@ -615,6 +617,32 @@ TEST_F(JournalTest, TrimWhileWriting_LosesNothingNew) {
   EXPECT_EQ(rest.front().first, *deleted + 1);
   EXPECT_EQ(rest.back().first, 2200u);
   EXPECT_EQ(rest.size(), 2200u - *deleted);
+}
+
+TEST_F(JournalTest, ReadOnlyEnv_CanReadButNotWriteTheJournal) {
+  env_options ro;
+  ro.read_only = true;
+  {
+    env e = open();  // creates the environment, without a journal yet
+  }
+  {
+    env e = open(ro);
+    EXPECT_EQ(*last_sequence(e), 0u);
+    EXPECT_TRUE(read_all(e).empty());
+  }
+  {
+    env e = open();
+    auto w = writer(e);
+    ASSERT_TRUE(w);
+    for (int i = 0; i < 3; ++i) w->append("r", nullptr);
+    ASSERT_TRUE(w->close());
+  }
+  env e = open(ro);
+  EXPECT_EQ(read_all(e).size(), 3u);
+  EXPECT_EQ(*last_sequence(e), 3u);
+  auto w = journal_writer::open(e);
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().code, errc::invalid_argument);
 }
 
 TEST_F(JournalTest, EmptyJournal_HasNoSequences) {

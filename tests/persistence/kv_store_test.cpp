@@ -1,11 +1,12 @@
 // Named databases: sorted batches, atomic multi-database batches, prefix scans in both
 // directions, and message history paging newest first.
+#include "msgcenter/persistence/kv_store.hpp"
+
 #include <algorithm>
 #include <limits>
 #include <random>
 
 #include "msgcenter/persistence/codec.hpp"
-#include "msgcenter/persistence/kv_store.hpp"
 #include "msgcenter/persistence/message_history.hpp"
 #include "msgcenter/persistence/schema.hpp"
 #include "persistence/test_support.hpp"
@@ -108,8 +109,8 @@ TEST_F(KvStoreTest, Scan_PrefixBoundsAndDirections) {
   env e = open();
   auto s = kv_store::open(e, "scan");
   ASSERT_TRUE(s);
-  ASSERT_TRUE(s->put_batch({{"a1", ""}, {"a2", ""}, {"a3", ""}, {"b1", ""}, {"b2", ""},
-                            {"c1", ""}}));
+  ASSERT_TRUE(
+      s->put_batch({{"a1", ""}, {"a2", ""}, {"a3", ""}, {"b1", ""}, {"b2", ""}, {"c1", ""}}));
   auto scan = [&](scan_options o) { return keys_of(*s->scan(o)); };
   using v = std::vector<std::string>;
 
@@ -161,9 +162,8 @@ TEST_F(KvStoreTest, Scan_PrefixBoundsAndDirections) {
 
   // visit() stops when the callback says so.
   int seen = 0;
-  ASSERT_TRUE(s->visit(scan_options{}, [&](std::string_view, std::string_view) {
-    return ++seen < 2;
-  }));
+  ASSERT_TRUE(
+      s->visit(scan_options{}, [&](std::string_view, std::string_view) { return ++seen < 2; }));
   EXPECT_EQ(seen, 2);
 }
 
@@ -185,7 +185,8 @@ TEST_F(MessageHistoryTest, PageBefore_ReturnsNewestFirstWithinOneConversation) {
   ASSERT_TRUE(h);
   constexpr conversation_id last_conv = std::numeric_limits<conversation_id>::max();
   std::vector<message> all;
-  for (conversation_id c : {conversation_id{1}, conversation_id{2}, conversation_id{3}, last_conv}) {
+  for (conversation_id c :
+       {conversation_id{1}, conversation_id{2}, conversation_id{3}, last_conv}) {
     for (message_id id = 1; id <= 20; ++id) all.push_back(make(c, id));
   }
   std::shuffle(all.begin(), all.end(), std::mt19937(7));
@@ -204,7 +205,7 @@ TEST_F(MessageHistoryTest, PageBefore_ReturnsNewestFirstWithinOneConversation) {
 
   EXPECT_EQ(ids_of(*h->page_before(2, 3, 5)), (ids{2, 1}));  // never crosses into c1
   EXPECT_EQ(ids_of(*h->page_before(2, 1, 5)), ids{});
-  EXPECT_EQ(ids_of(*h->page_before(2, 1000, 2)), (ids{20, 19}));  // bound past the end
+  EXPECT_EQ(ids_of(*h->page_before(2, 1000, 2)), (ids{20, 19}));              // bound past the end
   EXPECT_EQ(ids_of(*h->page_before(3, std::nullopt, 3)), (ids{20, 19, 18}));  // never c-max
   EXPECT_EQ(ids_of(*h->page_before(last_conv, std::nullopt, 3)), (ids{20, 19, 18}));
   EXPECT_EQ(ids_of(*h->page_before(last_conv, 2, 3)), (ids{1}));

@@ -1,11 +1,12 @@
 // The RAII wrapper over LMDB: env, txn, dbi, cursor, and the map growth gate.
+#include "msgcenter/persistence/lmdb.hpp"
+
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <thread>
 
-#include "msgcenter/persistence/lmdb.hpp"
 #include "persistence/test_support.hpp"
 
 namespace msgcenter::persistence {

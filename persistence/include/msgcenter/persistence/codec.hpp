@@ -15,10 +15,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <msgpack.hpp>
 #include <string>
 #include <string_view>
-
-#include <msgpack.hpp>
 
 #include "msgcenter/core/error.hpp"
 #include "msgcenter/core/types.hpp"
@@ -31,12 +30,12 @@ inline constexpr std::uint64_t message_format_version = 1;
 /// Bounds applied while decoding untrusted bytes.
 struct decode_limits {
   std::size_t max_bytes = std::size_t{1} << 20;  ///< whole input
-  std::size_t max_array = 4096;                   ///< elements of one array
-  std::size_t max_map = 4096;                     ///< pairs of one map
-  std::size_t max_str = std::size_t{1} << 20;     ///< bytes of one string
-  std::size_t max_bin = std::size_t{1} << 20;     ///< bytes of one binary
-  std::size_t max_ext = 0;                        ///< bytes of one extension (none used)
-  std::size_t max_depth = 16;                     ///< nesting of arrays and maps
+  std::size_t max_array = 4096;                  ///< elements of one array
+  std::size_t max_map = 4096;                    ///< pairs of one map
+  std::size_t max_str = std::size_t{1} << 20;    ///< bytes of one string
+  std::size_t max_bin = std::size_t{1} << 20;    ///< bytes of one binary
+  std::size_t max_ext = 0;                       ///< bytes of one extension (none used)
+  std::size_t max_depth = 16;                    ///< nesting of arrays and maps
 };
 
 /// Limits for one message: a handful of fields, at most a few dozen media items, depth 3.

@@ -51,10 +51,11 @@ using durable_callback = std::function<void(result<std::uint64_t> seq)>;
 
 /// Options of journal_writer::open. Defaults suit the engine.
 struct journal_options {
-  /// A group (one transaction, one fsync) closes at this many records... (a batch is never
-  /// split, so one larger batch makes a larger group).
+  /// A group (one transaction, one fsync) closes at this many records or max_group_bytes of
+  /// payload, whichever comes first. A batch is never split: a batch over the caps forms a
+  /// group of its own.
   std::size_t max_group_records = 4096;
-  /// ...or at this many payload bytes.
+  /// See max_group_records.
   std::size_t max_group_bytes = std::size_t{8} << 20;
   /// Queue bounds (waiting records, not the group being committed). Beyond them append
   /// answers errc::overloaded at once.
@@ -170,8 +171,8 @@ class journal_writer {
   journal_options options_;
 
   mutable std::mutex mu_;
-  std::condition_variable work_cv_;   // writer waits for work
-  std::condition_variable done_cv_;   // flush waits for completions
+  std::condition_variable work_cv_;  // writer waits for work
+  std::condition_variable done_cv_;  // flush waits for completions
   std::deque<pending> queue_;
   std::size_t queued_records_ = 0;
   std::size_t queued_bytes_ = 0;

@@ -40,7 +40,8 @@ struct scan_options {
 /// and sees the latest committed state. Thread-safe.
 class kv_store {
  public:
-  /// Opens (creating) the named database. Errors: unavailable, invalid_argument (already
+  /// Opens the named database, creating it unless the env is read-only.
+  /// Errors: not_found (read-only env without it), unavailable, invalid_argument (already
   /// open with other flags).
   [[nodiscard]] static result<kv_store> open(env& e, std::string_view name);
 
@@ -65,9 +66,9 @@ class kv_store {
   /// Visits entries as `options` says, calling `fn(key, value)` with views valid only during
   /// the call; `fn` returns false to stop early. Runs in one read transaction: keep `fn`
   /// short. Errors: unavailable.
-  [[nodiscard]] status visit(const scan_options& options,
-                             const std::function<bool(std::string_view key,
-                                                      std::string_view value)>& fn) const;
+  [[nodiscard]] status visit(
+      const scan_options& options,
+      const std::function<bool(std::string_view key, std::string_view value)>& fn) const;
 
   /// Like visit() but returns owned copies (one page). Errors: unavailable.
   [[nodiscard]] result<std::vector<owned_entry>> scan(const scan_options& options) const;

@@ -20,7 +20,8 @@ namespace msgcenter::persistence {
 /// Thread-safe: every call runs in its own transaction.
 class message_history {
  public:
-  /// Opens (creating) db_names::messages. Errors: unavailable.
+  /// Opens db_names::messages, creating it unless the env is read-only.
+  /// Errors: not_found (read-only env without it), unavailable.
   [[nodiscard]] static result<message_history> open(env& e);
 
   /// Stores (or replaces) `messages` in one transaction, in key order.
