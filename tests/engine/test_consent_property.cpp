@@ -165,5 +165,45 @@ TEST(ConsentPropertyConcurrent, KeywordsRacingSends_NeverHandOverWhileOptedOut) 
   expect_nothing_sent_while_opted_out(log, business_settings{});
 }
 
+TEST(ConsentPropertyConcurrent, SendsInFlightWhenStopArrives_AreNotHandedOver) {
+  // Sends are accepted while consent allows them, then wait for their conversation to store
+  // them; a STOP processed in that window must still keep them from the gateway.
+  auto gw = std::make_shared<recording_gateway>();
+  options o;
+  o.outbound = gw;
+  auto mc = std::move(message_center::open(o).value());
+  op_context admin{"b", "", std::nullopt};
+  ASSERT_TRUE(mc->business_put(admin, {"Biz", "US", "", {}}).ok());
+  ASSERT_TRUE(mc->number_put(admin, {"+12025550100", "main"}).ok());
+  const std::string phone = "+12025550142";
+  std::vector<std::future<result<send_reply>>> inflight;
+  for (int round = 0; round < 200; ++round) {
+    for (int i = 0; i < 5; ++i) {
+      send_request s;
+      s.phone = phone;
+      s.body = "promo";
+      s.kind = message_kind::campaign;
+      inflight.push_back(mc->send_async(admin, s));
+    }
+    auto keyword = round % 2 ? "START" : "STOP";
+    ASSERT_TRUE(mc->inbound(admin, {phone, "+12025550100", keyword, {}, "", std::nullopt}).ok());
+  }
+  std::size_t stopped_at_hand_over = 0;
+  for (auto& f : inflight) {
+    auto r = f.get();
+    if (r && r->stored.status == message_status::failed) {
+      EXPECT_EQ(r->stored.error_code, "opted_out");
+      ++stopped_at_hand_over;
+    }
+  }
+  mc->close();
+  auto log = gw->log();
+  std::size_t campaigns = 0;
+  for (auto& sms : log) campaigns += sms.kind == message_kind::campaign;
+  EXPECT_GT(campaigns, 0u);
+  EXPECT_GT(stopped_at_hand_over, 0u) << "the race this test is about did not happen";
+  expect_nothing_sent_while_opted_out(log, business_settings{});
+}
+
 }  // namespace
 }  // namespace msgcenter::testing
