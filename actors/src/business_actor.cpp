@@ -352,10 +352,15 @@ class business {
       if (!who) return result<send_reply>(who.error());
       author = ctx.as;
     }
+    // From here on the reply goes through the promise, also for refusals.
     auto rp = self_->make_response_promise<result<send_reply>>();
+    auto refuse = [&rp](error e) {
+      rp.deliver(result<send_reply>(std::move(e)));
+      return rp;
+    };
     if (req.conversation) {
       auto* ref = find_conversation(*req.conversation);
-      if (!ref) return fail<send_reply>(errc::not_found, "no such conversation");
+      if (!ref) return refuse(make_error(errc::not_found, "no such conversation"));
       if (req.kind != message_kind::manual) {
         send_to(ctx, req, ref->number, ref->phone, author, rp);
         return rp;
@@ -378,30 +383,30 @@ class business {
     std::string phone;
     if (!req.contact.empty()) {
       auto* c = st_->contacts.find(req.contact);
-      if (!c) return fail<send_reply>(errc::not_found, "no such contact");
+      if (!c) return refuse(make_error(errc::not_found, "no such contact"));
       // The contact's first phone that can receive SMS.
       result<std::string> last = fail<std::string>(errc::invalid_phone, "contact has no phone");
       for (auto& p : c->phones) {
         last = normalize_mobile(p, dir.region);
         if (last) break;
       }
-      if (!last) return result<send_reply>(last.error());
+      if (!last) return refuse(last.error());
       phone = last.value();
     } else if (!req.phone.empty()) {
       auto p = normalize_mobile(req.phone, dir.region);
-      if (!p) return result<send_reply>(p.error());
+      if (!p) return refuse(p.error());
       phone = p.value();
     } else {
-      return fail<send_reply>(errc::invalid_argument, "give a conversation, contact or phone");
+      return refuse(make_error(errc::invalid_argument, "give a conversation, contact or phone"));
     }
     std::string number = dir.sending_number();
     if (!req.number.empty()) {
       auto n = normalize_phone(req.number, dir.region);
       if (!n || !dir.find_number(*n))
-        return fail<send_reply>(errc::not_found, "`number` is not a number of this business");
+        return refuse(make_error(errc::not_found, "`number` is not a number of this business"));
       number = *n;
     }
-    if (number.empty()) return fail<send_reply>(errc::invalid_argument, "the business has no number");
+    if (number.empty()) return refuse(make_error(errc::invalid_argument, "the business has no number"));
     send_to(ctx, req, number, phone, author, rp);
     return rp;
   }
@@ -946,7 +951,11 @@ caf::actor spawn_business_actor(caf::actor_system& sys, std::string business_id,
         [=](op_context& ctx, inbox_query& q) -> caf::result<caf::message> {
           auto who = staff_only(ctx, right::view_messages);
           if (!who) return caf::make_message(result<inbox_page>(who.error()));
-          return b->to_inbox(ctx, inbox_list_cmd{q, who.value()->has(right::manage_messages)});
+          // Naming another assignee needs manage_messages only where it reveals more:
+          // with visibility `all` everyone sees every conversation anyway.
+          bool may_manage = who.value()->has(right::manage_messages) ||
+                            st->dir->settings.visibility == visibility_mode::all;
+          return b->to_inbox(ctx, inbox_list_cmd{q, may_manage});
         },
         [=](op_context& ctx, badge_request& q) -> caf::result<caf::message> {
           auto who = staff_only(ctx, right::view_messages);

@@ -30,6 +30,58 @@ conversation_state::conversation_state(conversation_id id, std::string number, s
       last_time_(created_at),
       last_activity_(created_at) {}
 
+conversation_state::conversation_state(const conversation_image& im, std::deque<message> messages)
+    : id_(im.id),
+      number_(im.number),
+      phone_(im.phone),
+      location_(im.location),
+      contact_(im.contact),
+      created_at_(im.created_at),
+      last_time_(im.last_time),
+      last_activity_(im.last_activity),
+      last_direction_(im.last_direction),
+      preview_(im.preview),
+      archived_(im.archived),
+      hidden_(im.hidden),
+      assignee_(im.assignee),
+      last_manual_sender_(im.last_manual_sender),
+      message_count_(im.message_count),
+      inbound_count_(im.inbound_count),
+      inbound_at_last_outbound_(im.inbound_at_last_outbound),
+      types_(im.types),
+      failed_count_(im.failed_count),
+      shared_read_(im.shared_read),
+      staff_read_(im.staff_read),
+      read_stamp_(im.read_stamp),
+      messages_(std::move(messages)) {}
+
+conversation_image conversation_state::image() const {
+  conversation_image im;
+  im.id = id_;
+  im.number = number_;
+  im.phone = phone_;
+  im.location = location_;
+  im.contact = contact_;
+  im.created_at = created_at_;
+  im.last_time = last_time_;
+  im.last_activity = last_activity_;
+  im.last_direction = last_direction_;
+  im.preview = preview_;
+  im.archived = archived_;
+  im.hidden = hidden_;
+  im.assignee = assignee_;
+  im.last_manual_sender = last_manual_sender_;
+  im.message_count = message_count_;
+  im.inbound_count = inbound_count_;
+  im.inbound_at_last_outbound = inbound_at_last_outbound_;
+  im.types = types_;
+  im.failed_count = failed_count_;
+  im.shared_read = shared_read_;
+  im.staff_read = staff_read_;
+  im.read_stamp = read_stamp_;
+  return im;
+}
+
 const message* conversation_state::find(message_id id) const {
   // Ids increase along the deque: binary search.
   auto it = std::lower_bound(messages_.begin(), messages_.end(), id,
@@ -87,17 +139,16 @@ append_effects conversation_state::append(message m, const directory& dir) {
 }
 
 void conversation_state::mark_read(const std::string& viewer, const directory& dir) {
-  set_read_point(viewer, read_point{inbound_count_, false, dir.read_mode_epoch}, dir);
+  set_read_point(viewer, read_point{inbound_count_, false, dir.read_mode_epoch, 0}, dir);
 }
 
 void conversation_state::mark_unread(const std::string& viewer, const directory& dir) {
-  set_read_point(viewer, read_point{inbound_at_last_outbound_, true, dir.read_mode_epoch}, dir);
+  set_read_point(viewer, read_point{inbound_at_last_outbound_, true, dir.read_mode_epoch, 0}, dir);
 }
 
 void conversation_state::set_read_point(const std::string& viewer, read_point p,
                                         const directory& dir) {
-  // In per-staff mode the shared point stays as it was at the switch: it is where every
-  // staff member who has not read since starts from.
+  p.stamp = ++read_stamp_;
   if (dir.settings.read_status == read_status_mode::per_staff)
     staff_read_[viewer] = p;
   else
@@ -106,12 +157,20 @@ void conversation_state::set_read_point(const std::string& viewer, read_point p,
 
 read_point conversation_state::read_point_for(const std::string& viewer,
                                               const directory& dir) const {
+  const auto epoch = dir.read_mode_epoch;
   if (dir.settings.read_status == read_status_mode::per_staff) {
     auto it = staff_read_.find(viewer);
-    // A point taken before the latest switch to per_staff is stale: start from the shared one.
-    if (it != staff_read_.end() && it->second.epoch == dir.read_mode_epoch) return it->second;
+    if (it != staff_read_.end() && it->second.epoch == epoch) return it->second;
   }
-  return shared_read_;
+  // The shared point is the latest read or unread by anyone, except that in per-staff mode
+  // reads made since the switch count only for their reader: a staff member who has not
+  // read since starts from where everyone was at the switch.
+  read_point latest = shared_read_;
+  for (auto& [staff, p] : staff_read_) {
+    bool since_switch = dir.settings.read_status == read_status_mode::per_staff && p.epoch == epoch;
+    if (!since_switch && p.stamp > latest.stamp) latest = p;
+  }
+  return latest;
 }
 
 bool conversation_state::set_provider_id(message_id id, std::string provider_id) {
@@ -122,11 +181,25 @@ bool conversation_state::set_provider_id(message_id id, std::string provider_id)
   return true;
 }
 
+namespace {
+// Delivery statuses only move forward (queued -> sent -> a final one); carriers retry and
+// reorder callbacks, so a late `sent` after `delivered` is ignored.
+int status_rank(message_status s) {
+  switch (s) {
+    case message_status::received: return 0;
+    case message_status::queued: return 0;
+    case message_status::sent: return 1;
+    default: return 2;
+  }
+}
+}  // namespace
+
 bool conversation_state::update_status(message_id id, message_status status,
                                        std::string error_code) {
   auto it = std::lower_bound(messages_.begin(), messages_.end(), id,
                              [](const message& m, message_id v) { return m.id < v; });
   if (it == messages_.end() || it->id != id) return false;
+  if (status_rank(it->status) == 2 || status_rank(status) < status_rank(it->status)) return true;
   bool was_failed = it->failed();
   it->status = status;
   it->error_code = std::move(error_code);

@@ -258,4 +258,22 @@ status inbox_view::ack_alert(alert_id id) {
   return unit{};
 }
 
+std::vector<conversation_id> inbox_view::pins() const {
+  std::vector<conversation_id> out(pins_.begin(), pins_.end());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<conversation_id> inbox_view::mutes() const {
+  std::vector<conversation_id> out(mutes_.begin(), mutes_.end());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void inbox_view::restore_alert(const alert& a) {
+  alerts_.push_back(a);
+  if (alerts_.size() > kMaxAlertsKept) alerts_.pop_front();
+  next_alert_ = std::max(next_alert_, a.id + 1);
+}
+
 }  // namespace msgcenter

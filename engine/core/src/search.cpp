@@ -1,5 +1,9 @@
 #include "msgcenter/core/search.hpp"
 
+#include <utf8proc.h>
+
+#include <vector>
+
 #include "msgcenter/core/text.hpp"
 
 namespace msgcenter {
@@ -16,9 +20,30 @@ std::string digits_of(std::string_view s) {
   return out;
 }
 
-bool is_word_char(unsigned char c) {
-  // Folded text: ASCII letters/digits or any non-ASCII byte (letters of other scripts).
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+// A word character is a letter, mark or number of any script. Everything else (spaces,
+// ASCII and typographic punctuation such as ’ or –, symbols) separates words, so "brien"
+// finds O’Brien as it finds O'Brien.
+bool is_word_code_point(utf8proc_int32_t cp) {
+  auto cat = utf8proc_category(cp);
+  return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO;
+}
+
+// Byte offsets in valid UTF-8 `s` where a word starts.
+std::vector<std::size_t> word_starts(std::string_view s) {
+  std::vector<std::size_t> out;
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  std::size_t i = 0;
+  bool prev_word = false;
+  while (i < s.size()) {
+    utf8proc_int32_t cp = -1;
+    auto n = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+    if (n <= 0) break;  // folded text is valid UTF-8; stop rather than misread
+    bool word = is_word_code_point(cp);
+    if (word && !prev_word) out.push_back(i);
+    prev_word = word;
+    i += static_cast<std::size_t>(n);
+  }
+  return out;
 }
 
 }  // namespace
@@ -42,11 +67,8 @@ bool search_query::matches(const conversation_view& v) const {
   if (folded_.empty() || !v.contact) return false;
   const auto& c = *v.contact;
   auto name = fold_for_search(c.full_name());
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    bool word_start = is_word_char(static_cast<unsigned char>(name[i])) &&
-                      (i == 0 || !is_word_char(static_cast<unsigned char>(name[i - 1])));
-    if (word_start && starts_with(std::string_view(name).substr(i), folded_)) return true;
-  }
+  for (std::size_t i : word_starts(name))
+    if (starts_with(std::string_view(name).substr(i), folded_)) return true;
   return (!c.email.empty() && starts_with(ascii_lower(c.email), lower_)) ||
          (!c.uid.empty() && starts_with(ascii_lower(c.uid), lower_)) ||
          starts_with(ascii_lower(c.id), lower_);

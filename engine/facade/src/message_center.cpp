@@ -290,7 +290,20 @@ result<inbound_reply> message_center::inbound(const op_context& ctx, inbound_req
 }
 
 result<status_reply> message_center::status(const op_context& ctx, status_request req) {
-  return impl_->call<status_reply>(ctx, std::move(req)).get();
+  if (!ctx.business.empty()) return impl_->call<status_reply>(ctx, std::move(req)).get();
+  // A carrier callback names no business: ask each until one knows the provider id.
+  std::vector<std::string> all;
+  {
+    std::shared_lock lock(impl_->mutex);
+    for (auto& [id, actor] : impl_->businesses) all.push_back(id);
+  }
+  for (auto& id : all) {
+    op_context c = ctx;
+    c.business = id;
+    auto r = impl_->call<status_reply>(c, req).get();
+    if (r || r.error().code != errc::not_found) return r;
+  }
+  return make_error(errc::not_found, "unknown provider_id");
 }
 
 // ---- staff ------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ namespace msgcenter {
 struct read_point {
   std::uint64_t seen = 0;       ///< visible inbound messages read
   bool marked_unread = false;   ///< mark_unread keeps the folder `unread` even at count 0
-  std::uint32_t epoch = 0;      ///< per-staff points: the directory's read_mode_epoch when set
+  std::uint32_t epoch = 0;      ///< the directory's read_mode_epoch when set
+  std::uint64_t stamp = 0;      ///< order of reads within the conversation (latest wins)
   friend bool operator==(const read_point& a, const read_point& b) {
     return a.seen == b.seen && a.marked_unread == b.marked_unread;
   }
@@ -66,6 +67,33 @@ struct conversation_view {
   [[nodiscard]] bool unread() const noexcept { return current_folder() == folder::unread; }
 };
 
+/// Everything conversation_state holds except its messages: what the store saves and
+/// recovery restores. A plain value.
+struct conversation_image {
+  conversation_id id = 0;
+  std::string number;
+  std::string phone;
+  std::string location;
+  std::optional<contact_card> contact;
+  millis created_at = 0;
+  millis last_time = 0;
+  millis last_activity = 0;
+  direction last_direction = direction::in;
+  std::string preview;
+  bool archived = false;
+  bool hidden = false;
+  std::string assignee;
+  std::string last_manual_sender;
+  std::uint64_t message_count = 0;
+  std::uint64_t inbound_count = 0;
+  std::uint64_t inbound_at_last_outbound = 0;
+  std::uint8_t types = 0;
+  std::uint64_t failed_count = 0;
+  read_point shared_read;
+  std::map<std::string, read_point> staff_read;
+  std::uint64_t read_stamp = 0;
+};
+
 /// What applying a message did, for the actor to propagate.
 struct append_effects {
   bool unarchived = false;
@@ -77,6 +105,10 @@ class conversation_state {
  public:
   conversation_state(conversation_id id, std::string number, std::string phone,
                      std::string location, millis created_at);
+
+  /// Restores a conversation saved with image(), with its messages (oldest first).
+  conversation_state(const conversation_image& image, std::deque<message> messages);
+  [[nodiscard]] conversation_image image() const;
 
   [[nodiscard]] conversation_id id() const noexcept { return id_; }
   [[nodiscard]] const std::string& number() const noexcept { return number_; }
@@ -108,7 +140,9 @@ class conversation_state {
   void mark_read(const std::string& viewer, const directory& dir);
   /// mark_unread: unread count becomes the inbound messages since the last outbound.
   void mark_unread(const std::string& viewer, const directory& dir);
-  /// The viewer's read point under the business's current mode.
+  /// The viewer's read point under the business's current mode. Shared mode: the latest read
+  /// or unread by anyone. Per-staff mode: the viewer's own, taken since the last switch of
+  /// mode; else where everyone was at that switch.
   [[nodiscard]] read_point read_point_for(const std::string& viewer, const directory& dir) const;
 
   void set_archived(bool v) noexcept { archived_ = v; }
@@ -150,6 +184,7 @@ class conversation_state {
   std::uint64_t failed_count_ = 0;
   read_point shared_read_;
   std::map<std::string, read_point> staff_read_;
+  std::uint64_t read_stamp_ = 0;  ///< stamps read points, so the latest read wins
   std::deque<message> messages_;
 };
 

@@ -110,6 +110,13 @@ class inbox_view {
   /// Errors: not_found.
   [[nodiscard]] status ack_alert(alert_id id);
 
+  /// The staff member's own state (what the store saves): pins, mutes, alerts.
+  [[nodiscard]] std::vector<conversation_id> pins() const;
+  [[nodiscard]] std::vector<conversation_id> mutes() const;
+  [[nodiscard]] const std::deque<alert>& all_alerts() const noexcept { return alerts_; }
+  /// Restores a saved alert (recovery). Alerts must come in id order.
+  void restore_alert(const alert& a);
+
  private:
   struct order_key {
     millis activity;

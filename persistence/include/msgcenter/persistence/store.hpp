@@ -1,0 +1,101 @@
+// msgcenter's durable store: one LMDB environment holding the journal of every state change
+// and snapshots of the state, with recovery and compaction.
+//
+// - append(): a record is handed to the journal writer; `done` is called once the group
+//   commit holding it returned with sync (or with the error that stopped the journal).
+// - recover(): the snapshot databases plus the journal records after the snapshot's
+//   sequence, folded into one recovered_state: exactly what was acknowledged.
+// - compact(): folds the journal records after the snapshot into the snapshot databases in
+//   one transaction (sorted keys), records the new snapshot sequence, and trims the journal.
+//
+// Thread safety: append() and stats() from any thread; recover(), compact() and close()
+// from one thread at a time. Owns the environment; open() must not share a directory with
+// another process.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "msgcenter/persistence/journal.hpp"
+#include "msgcenter/persistence/lmdb.hpp"
+#include "msgcenter/persistence/message_history.hpp"
+#include "msgcenter/persistence/records.hpp"
+
+namespace msgcenter::persistence {
+
+struct recovered_conversation {
+  conversation_image image;
+  std::map<message_id, message> messages;
+};
+
+struct recovered_inbox {
+  std::set<conversation_id> pins;
+  std::set<conversation_id> mutes;
+  std::map<alert_id, alert> alerts;
+};
+
+struct recovered_business {
+  std::uint32_t business_no = 0;
+  directory dir;
+  std::map<std::string, contact> contacts;
+  std::map<std::pair<std::string, std::string>, consent_state> consent;  ///< (phone, number)
+  std::map<conversation_id, recovered_conversation> conversations;
+  std::map<std::string, recovered_inbox> inboxes;
+};
+
+struct recovered_state {
+  std::map<std::string, recovered_business> businesses;
+  std::uint64_t snapshot_seq = 0;     ///< journal records up to here were in the snapshot
+  std::uint64_t replayed_records = 0; ///< journal records folded in after it
+  std::uint64_t last_seq = 0;
+};
+
+struct store_options {
+  std::size_t map_size = std::size_t{1} << 30;
+  /// Fault injection for tests: called in place of the journal's commit (see journal_options).
+  std::function<int()> commit_hook;
+};
+
+/// Statistics for metrics and benchmarks.
+struct store_stats {
+  journal_stats journal;
+  std::uint64_t snapshot_seq = 0;
+};
+
+class store {
+ public:
+  /// Opens (creating) the store in directory `dir`. Errors: unavailable.
+  [[nodiscard]] static result<std::unique_ptr<store>> open(const std::string& dir,
+                                                          const store_options& options = {});
+  ~store();
+  store(const store&) = delete;
+  store& operator=(const store&) = delete;
+
+  /// Errors: invalid_argument (a corrupt record, with its place), unavailable.
+  [[nodiscard]] result<recovered_state> recover();
+
+  /// Folds the journal into the snapshot and trims it. Errors: invalid_argument, unavailable.
+  [[nodiscard]] status compact();
+
+  /// Appends a record; `done` runs exactly once, on any thread, after it is durable or failed.
+  void append(std::string record, std::function<void(status)> done);
+
+  /// Blocks until everything appended so far is durable. Errors: unavailable.
+  [[nodiscard]] status flush();
+  [[nodiscard]] store_stats stats() const;
+  /// Drains the journal and closes the environment. Errors: unavailable.
+  [[nodiscard]] status close();
+
+ private:
+  store() = default;
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+/// Applies one record to a recovered state (recovery and tests share it).
+void fold_record(recovered_state& state, record r);
+
+}  // namespace msgcenter::persistence

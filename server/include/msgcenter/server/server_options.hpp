@@ -1,0 +1,87 @@
+// How `msgcenter serve` listens, authenticates and protects itself. Every field has a
+// working default; a JSON config file (load_server_config) may set any of them.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "msgcenter/core/error.hpp"
+
+namespace msgcenter::server {
+
+/// Limits protecting the server from large, fast or slow clients.
+struct server_limits {
+  /// Largest request body; larger ones answer 413 before the body is read.
+  std::size_t max_body_bytes = 1 << 20;
+  /// Largest request header block (request line + fields).
+  std::size_t max_header_bytes = 16 * 1024;
+  /// Time a client has to send a request's header block, counted from the connection's
+  /// first byte wait (and, on keep-alive connections, from the previous response).
+  std::chrono::milliseconds header_timeout{10000};
+  /// Time a client has to send the body after the header.
+  std::chrono::milliseconds body_timeout{30000};
+  /// Time a client has to take a response (or one SSE write) off the socket.
+  std::chrono::milliseconds write_timeout{30000};
+  /// Requests per second per credential (staff token, admin key); <= 0 disables.
+  double rate_per_second = 50;
+  /// Bucket size: requests a credential may make at once before the rate applies.
+  double rate_burst = 200;
+  /// Open connections; more are closed at once.
+  std::size_t max_connections = 20000;
+  /// Threads executing engine calls (they block on the engine's replies).
+  unsigned workers = 8;
+  /// Engine calls waiting for a worker; more answer 429 overloaded.
+  std::size_t max_queued_requests = 4096;
+  /// Events waiting to be written to one SSE subscriber; more and it is disconnected (a
+  /// slow subscriber never slows the engine or anyone else). Above the engine's resume
+  /// window (4,096 events) so a full resume fits.
+  std::size_t sse_queue_events = 5000;
+  /// Interval of the SSE heartbeat comment (keeps proxies from closing idle streams).
+  std::chrono::milliseconds sse_heartbeat{15000};
+  /// How long stop() waits for requests in flight before giving up on them.
+  std::chrono::milliseconds shutdown_grace{10000};
+};
+
+struct server_options {
+  /// Address to listen on.
+  std::string host = "127.0.0.1";
+  /// Port; 0 picks a free one (http_server::port() tells which).
+  std::uint16_t port = 8080;
+  /// Threads running the network event loop.
+  unsigned io_threads = 2;
+  /// The admin key guarding /v1/admin (sent as `Authorization: Bearer <key>`). Empty: the
+  /// admin routes answer 401 to everyone.
+  std::string admin_key;
+  /// The public base URL Twilio uses to reach this server, e.g. `https://sms.example.com`
+  /// (no trailing slash). Webhook signatures are checked against it plus the request's path
+  /// and query. Empty: `http://` + the request's Host header.
+  std::string public_url;
+  server_limits limits;
+};
+
+/// What a config file may hold besides server_options (used by `msgcenter serve`).
+struct serve_config {
+  server_options server;
+  std::string data_dir;
+  /// `local` (default: outbound messages stay in the engine, nothing reaches a carrier) or
+  /// `twilio` (the Messages REST API at twilio_api_url).
+  std::string outbound = "local";
+  std::string twilio_api_url = "https://api.twilio.com";
+};
+
+/// Parses "host:port" (IPv6 in brackets: "[::1]:8080"). Errors: invalid_argument.
+[[nodiscard]] result<std::pair<std::string, std::uint16_t>> parse_listen(const std::string& text);
+
+/// Reads a JSON config file:
+///   {"listen": "127.0.0.1:8080", "admin_key": "...", "public_url": "https://...",
+///    "data": "var", "outbound": "local", "twilio_api_url": "https://api.twilio.com",
+///    "io_threads": 2,
+///    "limits": {"max_body_bytes": 1048576, "header_timeout_ms": 10000, "rate_per_second": 50,
+///               "rate_burst": 200, "max_connections": 20000, "workers": 8,
+///               "sse_queue_events": 5000, "sse_heartbeat_ms": 15000, ...}}
+/// Unknown keys are refused so a typo does not silently keep a default.
+/// Errors: invalid_argument (not JSON, unknown key, wrong type), unavailable (unreadable).
+[[nodiscard]] result<serve_config> load_serve_config(const std::string& path);
+
+}  // namespace msgcenter::server
