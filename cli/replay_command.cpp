@@ -1,6 +1,10 @@
 #include "replay_command.hpp"
 
+#include <stdlib.h>
+
 #include <cstdio>
+#include <filesystem>
+#include <optional>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -18,9 +22,36 @@ struct replay_args {
   std::string show_inbox;  ///< "business:staff"
 };
 
+/// A store directory removed when the replay ends (no --data).
+class scratch_dir {
+ public:
+  scratch_dir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "msgcenter-replay-XXXXXX").string();
+    if (::mkdtemp(tmpl.data())) path_ = tmpl;
+  }
+  ~scratch_dir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 int run_replay(const replay_args& a) {
   options opts;
-  opts.data_dir = a.data_dir;
+  std::optional<scratch_dir> scratch;
+  if (a.data_dir.empty()) {
+    scratch.emplace();
+    if (scratch->path().empty()) {
+      std::cerr << "msgcenter: cannot create a temporary store\n";
+      return 1;
+    }
+    opts.data_dir = scratch->path();
+  } else {
+    opts.data_dir = a.data_dir;
+  }
   auto engine = message_center::open(opts);
   if (!engine) {
     std::cerr << "msgcenter: " << engine.error().message << "\n";
@@ -66,7 +97,8 @@ int run_replay(const replay_args& a) {
 void add_replay_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<replay_args>();
   auto* cmd = app.add_subcommand("replay", "Run JSON Lines operations (protocol.md), one result line each");
-  cmd->add_option("--data", args->data_dir, "LMDB store directory (default: a temporary in-memory store)");
+  cmd->add_option("--data", args->data_dir,
+                  "LMDB store directory, kept across runs (default: a temporary store removed at exit)");
   cmd->add_option("--show-inbox", args->show_inbox,
                   "After the run, print BUSINESS:STAFF's inbox as a table on stderr");
   cmd->add_option("file", args->file, "Operations file, or - for standard input")->required();

@@ -14,6 +14,7 @@
 #include "msgcenter/core/phone.hpp"
 #include "msgcenter/core/render.hpp"
 #include "msgcenter/core/segments.hpp"
+#include "msgcenter/persistence/records.hpp"
 
 namespace msgcenter::actors {
 namespace {
@@ -29,7 +30,9 @@ struct conv_ref {
 
 struct business_state {
   std::string id;
+  std::uint32_t business_no = 0;  ///< the business's number in storage keys
   std::shared_ptr<gateway> outbound;
+  std::shared_ptr<journal_port> journal;
   directory_ptr dir;
   inbox_map_ptr inboxes = std::make_shared<inbox_map>();
   contact_book contacts;
@@ -84,15 +87,80 @@ result<const staff_member*> acting_staff(const business_state& st, const op_cont
 
 class business {
  public:
-  business(caf::event_based_actor* self, state_ptr st) : self_(self), st_(std::move(st)) {}
+  business(caf::event_based_actor* self, state_ptr st)
+      : self_(self), st_(std::move(st)), journal_(self, st_->journal) {}
+
+  void on_journal_ack(journal_ack& ack) { journal_.on_ack(ack); }
+
+  // ---- durable records of the business's own state ----------------------------------
+
+  void write_directory(std::function<void(status)> then) {
+    journal_.write(persistence::encode_record(persistence::directory_record{st_->business_no, *st_->dir}),
+                   std::move(then));
+  }
+  void write_contact(const contact& c, std::function<void(status)> then) {
+    journal_.write(persistence::encode_record(persistence::contact_record{st_->id, c}), std::move(then));
+  }
+  void write_consent(const std::string& phone, const std::string& number, consent_state state,
+                     std::function<void(status)> then) {
+    journal_.write(persistence::encode_record(persistence::consent_record{st_->id, phone, number, state}),
+                   std::move(then));
+  }
+
+  /// Restores the state recovered from the store and spawns its actors.
+  void restore(const persistence::recovered_business& saved) {
+    auto d = std::make_shared<directory>(saved.dir);
+    d->business = st_->id;
+    st_->dir = d;
+    for (auto& [id, c] : saved.contacts) {
+      st_->contacts.upsert(c);
+      // lead-<n> ids are ours: continue after the highest.
+      if (id.rfind("lead-", 0) == 0) {
+        auto n = std::strtoull(id.c_str() + 5, nullptr, 10);
+        st_->next_lead = std::max<std::uint64_t>(st_->next_lead, n + 1);
+      }
+    }
+    for (auto& [key, state] : saved.consent) st_->consent.set(key.first, key.second, state);
+    auto inboxes = std::make_shared<inbox_map>();
+    for (auto& [staff, s] : st_->dir->staff) {
+      auto it = saved.inboxes.find(staff);
+      (*inboxes)[staff] = spawn_inbox_actor(self_->system(), st_->id, staff, st_->journal,
+                                            it == saved.inboxes.end() ? nullptr : &it->second);
+    }
+    st_->inboxes = inboxes;
+    for (auto& [id, c] : saved.conversations) {
+      std::deque<message> msgs;
+      for (auto& [mid, m] : c.messages) {
+        msgs.push_back(m);
+        if (!m.provider_id.empty()) st_->providers[m.provider_id] = {id, mid};
+        st_->next_message = std::max(st_->next_message, mid + 1);
+      }
+      conv_ref ref{{}, c.image.number, c.image.phone, c.image.contact ? c.image.contact->id : ""};
+      ref.handle = spawn_conversation_actor(self_->system(), st_->id,
+                                            conversation_state(c.image, std::move(msgs)),
+                                            st_->context(), st_->journal);
+      st_->by_key.emplace(std::make_pair(c.image.number, c.image.phone), id);
+      st_->by_phone.emplace(c.image.phone, id);
+      st_->convs.emplace(id, std::move(ref));
+      st_->next_conversation = std::max(st_->next_conversation, id + 1);
+    }
+  }
 
   // Replaces the directory and refreshes every conversation (or only `only` staff views).
+  // Replaces the directory, makes it durable and refreshes every conversation (or only
+  // `only` staff views); `done` gets the journal's outcome once both finished.
   template <class Fn>
-  void change_directory(Fn&& mutate, std::vector<std::string> only, std::function<void()> done) {
+  void change_directory(Fn&& mutate, std::vector<std::string> only, std::function<void(status)> done) {
     auto next = std::make_shared<directory>(*st_->dir);
     mutate(*next);
     st_->dir = next;
-    refresh_all(std::move(only), std::move(done));
+    auto outcome = std::make_shared<status>(unit{});
+    auto tick = countdown(2, [outcome, done]() { done(*outcome); });
+    write_directory([outcome, tick](status s) {
+      *outcome = std::move(s);
+      tick();
+    });
+    refresh_all(std::move(only), tick);
   }
 
   void refresh_all(std::vector<std::string> only, std::function<void()> done) {
@@ -115,7 +183,8 @@ class business {
       state.link(c->card());
       ref.contact = c->id;
     }
-    ref.handle = spawn_conversation_actor(self_->system(), std::move(state), st_->context());
+    ref.handle = spawn_conversation_actor(self_->system(), st_->id, std::move(state),
+                                          st_->context(), st_->journal);
     st_->by_key.emplace(key, id);
     st_->by_phone.emplace(phone, id);
     st_->convs.emplace(id, std::move(ref));
@@ -154,6 +223,7 @@ class business {
     std::map<conversation_id, std::vector<std::pair<std::size_t, message>>> groups;
     std::vector<std::pair<std::size_t, std::pair<conversation_id, message_id>>> duplicates;
     std::vector<outbound_sms> replies;  // consent texts to hand over once stored
+    std::vector<std::tuple<std::string, std::string, consent_state>> consent_changes;
     const auto& dir = *st_->dir;
     for (std::size_t i = 0; i < batch.items.size(); ++i) {
       auto& item = batch.items[i];
@@ -193,6 +263,7 @@ class business {
         auto before = st_->consent.get(*from, *to);
         auto outcome = apply_keyword(before, kw);
         st_->consent.set(*from, *to, outcome.next);
+        if (outcome.next != before) consent_changes.push_back({*from, *to, outcome.next});
         if (auto text = consent_text(outcome.reply); !text.empty()) {
           auto sys = new_message(direction::out, message_kind::system, text, {}, at);
           replies.push_back(outbound_sms{st_->id, conv, sys.id, message_kind::system, *to,
@@ -202,10 +273,23 @@ class business {
       }
     }
     auto rp = self_->make_response_promise<inbound_results>();
-    auto tick = countdown(groups.size() + duplicates.size(), [=]() mutable {
+    auto consent_failed = std::make_shared<std::optional<error>>();
+    auto tick = countdown(groups.size() + duplicates.size() + consent_changes.size(), [=]() mutable {
+      if (*consent_failed) {
+        // The consent change is not durable: acknowledge none of the messages.
+        for (auto& r : *out)
+          if (r) r = result<inbound_reply>(**consent_failed);
+      }
       for (auto& sms : replies) hand_over(sms);
       rp.deliver(std::move(*out));
     });
+    // Consent changes are journaled before the messages that caused them (the journal keeps
+    // order), and the batch is acknowledged only when they are durable too.
+    for (auto& [phone, number, state] : consent_changes)
+      write_consent(phone, number, state, [consent_failed, tick](status s) {
+        if (!s) *consent_failed = s.error();
+        tick();
+      });
     for (auto& [conv, items] : groups) {
       conv_append req;
       std::vector<std::size_t> index;
@@ -216,10 +300,14 @@ class business {
       auto id = conv;
       self_->request(st_->convs.at(conv).handle, caf::infinite, std::move(req))
           .then(
-              [=](std::vector<message>& stored) {
-                for (std::size_t k = 0; k < stored.size(); ++k)
-                  if (index[k] != SIZE_MAX)
-                    (*out)[index[k]] = inbound_reply{id, std::move(stored[k]), false};
+              [=](result<std::vector<message>>& stored) {
+                for (std::size_t k = 0; k < index.size(); ++k) {
+                  if (index[k] == SIZE_MAX) continue;
+                  if (stored)
+                    (*out)[index[k]] = inbound_reply{id, std::move(stored.value()[k]), false};
+                  else
+                    (*out)[index[k]] = result<inbound_reply>(stored.error());
+                }
                 tick();
               },
               [=](caf::error& e) {
@@ -320,7 +408,7 @@ class business {
             });
   }
 
-  caf::result<result<status_reply>> status(const op_context&, status_request& req) {
+  caf::result<result<status_reply>> status_callback(const op_context&, status_request& req) {
     auto it = st_->providers.find(req.provider_id);
     if (it == st_->providers.end()) return fail<status_reply>(errc::not_found, "unknown provider_id");
     auto [conv, id] = it->second;
@@ -469,7 +557,13 @@ class business {
     outbound_sms sms{st_->id, conv, m.id, req.kind, number, phone, body, req.media};
     self_->request(st_->convs.at(conv).handle, caf::infinite, conv_append{{std::move(m)}})
         .then(
-            [=](std::vector<message>&) mutable { hand_over(sms, rp); },
+            [=](result<std::vector<message>>& stored) mutable {
+              if (!stored) {
+                rp.deliver(result<send_reply>(stored.error()));
+                return;
+              }
+              hand_over(sms, rp);
+            },
             [=](caf::error&) mutable {
               rp.deliver(fail<send_reply>(errc::unavailable, "conversation failed"));
             });
@@ -511,6 +605,7 @@ class business {
     if (auto mobile = normalize_mobile(phone, st_->dir->region); !mobile)
       return result<consent_state_reply>(mobile.error());
     st_->consent.set(phone, number, consent_state::pending);
+    write_consent(phone, number, consent_state::pending, [](status) {});
     millis at = op_time(ctx);
     auto conv = conversation_for(number, phone, at);
     auto text = st_->dir->settings.opt_in_request_text;
@@ -519,7 +614,12 @@ class business {
     auto rp = self_->make_response_promise<result<consent_state_reply>>();
     self_->request(st_->convs.at(conv).handle, caf::infinite, conv_append{{std::move(m)}})
         .then(
-            [=](std::vector<message>&) mutable {
+            [=](result<std::vector<message>>& stored) mutable {
+              // The consent record was journaled before the message: durable with it.
+              if (!stored) {
+                rp.deliver(result<consent_state_reply>(stored.error()));
+                return;
+              }
               hand_over(sms);
               rp.deliver(result<consent_state_reply>(consent_state_reply{consent_state::pending}));
             },
@@ -570,7 +670,7 @@ class business {
           if (p.twilio_account_sid) s.twilio_account_sid = *p.twilio_account_sid;
           if (p.twilio_auth_token) s.twilio_auth_token = *p.twilio_auth_token;
         },
-        {}, [rp]() mutable { rp.deliver(result<unit>(unit{})); });
+        {}, [rp](status s) mutable { rp.deliver(result<unit>(std::move(s))); });
     return rp;
   }
 
@@ -580,8 +680,11 @@ class business {
     auto rp = self_->make_response_promise<result<number_put_reply>>();
     auto number = *n;
     change_directory([&](directory& d) { d.numbers[number] = number_info{number, req.location}; },
-                     {}, [rp, number]() mutable {
-                       rp.deliver(result<number_put_reply>(number_put_reply{number}));
+                     {}, [rp, number](status s) mutable {
+                       if (!s)
+                         rp.deliver(result<number_put_reply>(s.error()));
+                       else
+                         rp.deliver(result<number_put_reply>(number_put_reply{number}));
                      });
     return rp;
   }
@@ -590,7 +693,8 @@ class business {
     if (req.staff.empty()) return fail<unit>(errc::invalid_argument, "`staff` is required");
     if (!st_->inboxes->count(req.staff)) {
       auto next = std::make_shared<inbox_map>(*st_->inboxes);
-      (*next)[req.staff] = spawn_inbox_actor(self_->system(), req.staff);
+      (*next)[req.staff] =
+          spawn_inbox_actor(self_->system(), st_->id, req.staff, st_->journal);
       st_->inboxes = next;
     }
     auto rp = self_->make_response_promise<result<unit>>();
@@ -599,17 +703,19 @@ class business {
           d.staff[req.staff] =
               staff_member{req.staff, req.name, req.rights, req.locations, req.subscribe_all};
         },
-        {req.staff}, [rp]() mutable { rp.deliver(result<unit>(unit{})); });
+        {req.staff}, [rp](status s) mutable { rp.deliver(result<unit>(std::move(s))); });
     return rp;
   }
 
-  result<unit> template_put(const op_context&, template_put_request& req) {
-    if (req.name.empty()) return make_error(errc::invalid_argument, "`template` is required");
-    if (auto ok = validate_body(req.body); !ok) return ok.error();
+  caf::result<result<unit>> template_put(const op_context&, template_put_request& req) {
+    if (req.name.empty()) return result<unit>(make_error(errc::invalid_argument, "`template` is required"));
+    if (auto ok = validate_body(req.body); !ok) return result<unit>(ok.error());
     auto next = std::make_shared<directory>(*st_->dir);
     next->templates[req.name] = text_template{req.name, req.body};
     st_->dir = next;  // conversations never read templates: no refresh needed
-    return unit{};
+    auto rp = self_->make_response_promise<result<unit>>();
+    write_directory([rp](status s) mutable { rp.deliver(result<unit>(std::move(s))); });
+    return rp;
   }
 
   caf::result<result<contact_put_reply>> contact_put(const op_context&, contact_put_request& req) {
@@ -623,11 +729,20 @@ class business {
     }
     c.phones = phones;
     auto id = c.id;
-    auto touched = st_->contacts.upsert(std::move(c));
+    auto outcome = std::make_shared<status>(unit{});
     auto rp = self_->make_response_promise<result<contact_put_reply>>();
-    relink(id, touched, [rp, id, phones]() mutable {
-      rp.deliver(result<contact_put_reply>(contact_put_reply{id, phones}));
+    auto tick = countdown(2, [rp, id, phones, outcome]() mutable {
+      if (!*outcome)
+        rp.deliver(result<contact_put_reply>(outcome->error()));
+      else
+        rp.deliver(result<contact_put_reply>(contact_put_reply{id, phones}));
     });
+    write_contact(c, [outcome, tick](status s) {
+      *outcome = std::move(s);
+      tick();
+    });
+    auto touched = st_->contacts.upsert(std::move(c));
+    relink(id, touched, tick);
     return rp;
   }
 
@@ -767,6 +882,7 @@ class business {
                 lead.email = req.email;
                 lead.phones = {phone};
                 auto card = lead.card();
+                write_contact(lead, [](status) {});  // journaled before the link that uses it
                 st_->contacts.upsert(std::move(lead));
                 auto c2 = cmd;
                 c2.contact = card;
@@ -912,24 +1028,33 @@ class business {
  private:
   caf::event_based_actor* self_;
   state_ptr st_;
+  durability journal_;
 };
 
 
 }  // namespace
 
 caf::actor spawn_business_actor(caf::actor_system& sys, std::string business_id,
-                                std::shared_ptr<gateway> outbound) {
+                                std::uint32_t business_no, std::shared_ptr<gateway> outbound,
+                                std::shared_ptr<journal_port> journal,
+                                const persistence::recovered_business* saved) {
+  std::shared_ptr<const persistence::recovered_business> seed;
+  if (saved) seed = std::make_shared<persistence::recovered_business>(*saved);
   // State travels as spawn arguments: CAF 0.17 dereferences a null argument tuple for
   // argument-less function actors (UBSan reports it).
-  auto main = [](caf::event_based_actor* self, std::string business_id,
-                 std::shared_ptr<gateway> outbound) -> caf::behavior {
+  auto main = [](caf::event_based_actor* self, std::string business_id, std::uint32_t business_no,
+                 std::shared_ptr<gateway> outbound, std::shared_ptr<journal_port> journal,
+                 std::shared_ptr<const persistence::recovered_business> seed) -> caf::behavior {
     auto st = std::make_shared<business_state>();
     st->id = business_id;
+    st->business_no = business_no;
     st->outbound = outbound;
+    st->journal = journal;
     auto d = std::make_shared<directory>();
     d->business = business_id;
     st->dir = d;
     auto b = std::make_shared<business>(self, st);
+    if (seed) b->restore(*seed);
     auto staff_only = [st](const op_context& ctx, right r) { return acting_staff(*st, ctx, r); };
     return {
         [=](op_context& ctx, business_put_request& r) { return b->business_put(ctx, r); },
@@ -938,7 +1063,7 @@ caf::actor spawn_business_actor(caf::actor_system& sys, std::string business_id,
         [=](op_context& ctx, template_put_request& r) { return b->template_put(ctx, r); },
         [=](op_context& ctx, contact_put_request& r) { return b->contact_put(ctx, r); },
         [=](op_context& ctx, inbound_batch& r) { return b->inbound(ctx, r); },
-        [=](op_context& ctx, status_request& r) { return b->status(ctx, r); },
+        [=](op_context& ctx, status_request& r) { return b->status_callback(ctx, r); },
         [=](op_context& ctx, send_request& r) { return b->send(ctx, r); },
         [=](op_context& ctx, consent_get_args& r) { return b->consent_get(ctx, r); },
         [=](op_context& ctx, consent_request_args& r) { return b->consent_request(ctx, r); },
@@ -986,6 +1111,13 @@ caf::actor spawn_business_actor(caf::actor_system& sys, std::string business_id,
           return carrier_account{st->id, s.twilio_account_sid, s.twilio_auth_token};
         },
         [=](provider_result& r) { b->on_provider(r); },
+        [=](journal_ack& ack) { b->on_journal_ack(ack); },
+        [=](business_recovered&) -> caf::result<unit> {
+          // Fill every inbox view from the restored conversations before serving.
+          auto rp = self->make_response_promise<unit>();
+          b->refresh_all({}, [rp]() mutable { rp.deliver(unit{}); });
+          return rp;
+        },
         [=](business_shutdown&) {
           for (auto& [id, ref] : st->convs) self->send_exit(ref.handle, caf::exit_reason::user_shutdown);
           for (auto& [id, inbox] : *st->inboxes) self->send_exit(inbox, caf::exit_reason::user_shutdown);
@@ -993,7 +1125,8 @@ caf::actor spawn_business_actor(caf::actor_system& sys, std::string business_id,
         },
     };
   };
-  return sys.spawn(main, std::move(business_id), std::move(outbound));
+  return sys.spawn(main, std::move(business_id), business_no, std::move(outbound), std::move(journal),
+                   std::move(seed));
 }
 
 }  // namespace msgcenter::actors

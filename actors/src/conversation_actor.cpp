@@ -1,5 +1,7 @@
 #include "msgcenter/actors/conversation_actor.hpp"
 
+#include "msgcenter/persistence/records.hpp"
+
 #include <algorithm>
 
 #include "msgcenter/actors/message_types.hpp"
@@ -10,10 +12,13 @@ namespace msgcenter::actors {
 namespace {
 
 struct conversation_host {
-  conversation_host(conversation_state s, business_context c)
-      : state(std::move(s)), ctx(std::move(c)) {}
+  conversation_host(caf::event_based_actor* self, std::string biz, conversation_state s,
+                    business_context c, std::shared_ptr<journal_port> port)
+      : business(std::move(biz)), state(std::move(s)), ctx(std::move(c)), journal(self, std::move(port)) {}
+  std::string business;
   conversation_state state;
   business_context ctx;
+  durability journal;
   std::set<std::string> known_by;  ///< staff whose inbox currently holds this conversation
 };
 
@@ -72,16 +77,40 @@ void propagate(caf::event_based_actor* self, conversation_host& h,
   }
 }
 
+// Makes a change durable and visible: writes the conversation record (header plus the
+// `changed` messages) and updates the inboxes at the same time; `done` runs once both are
+// finished, with the journal's outcome.
+void commit(caf::event_based_actor* self, conversation_host& h, const std::vector<std::string>& only,
+            extras ex, std::vector<message> changed, std::function<void(status)> done) {
+  auto outcome = std::make_shared<status>(unit{});
+  auto left = std::make_shared<int>(2);
+  auto finish = [outcome, left, done = std::move(done)]() {
+    if (--*left == 0) done(*outcome);
+  };
+  if (h.journal.durable()) {
+    auto rec = persistence::encode_record(
+        persistence::conversation_record{h.business, h.state.image(), std::move(changed)});
+    h.journal.write(std::move(rec), [outcome, finish](status s) {
+      *outcome = std::move(s);
+      finish();
+    });
+  } else {
+    finish();
+  }
+  propagate(self, h, only, std::move(ex), finish);
+}
+
 caf::behavior conversation_behavior(caf::event_based_actor* self,
                                     std::shared_ptr<conversation_host> h) {
   return {
+      [=](journal_ack& ack) { h->journal.on_ack(ack); },
       [=](conv_refresh& r) -> caf::result<unit> {
         h->ctx = std::move(r.ctx);
         auto rp = self->make_response_promise<unit>();
         propagate(self, *h, r.only_staff, {}, [rp]() mutable { rp.deliver(unit{}); });
         return rp;
       },
-      [=](conv_append& a) -> caf::result<std::vector<message>> {
+      [=](conv_append& a) -> caf::result<result<std::vector<message>>> {
         const auto& dir = *h->ctx.dir;
         extras ex;
         std::vector<message> stored;
@@ -99,9 +128,13 @@ caf::behavior conversation_behavior(caf::event_based_actor* self,
               ex.alerts[staff].push_back({alert_kind::message, kept.id, kept.at});
           }
         }
-        auto rp = self->make_response_promise<std::vector<message>>();
-        propagate(self, *h, {}, std::move(ex),
-                  [rp, stored]() mutable { rp.deliver(std::move(stored)); });
+        auto rp = self->make_response_promise<result<std::vector<message>>>();
+        commit(self, *h, {}, std::move(ex), stored, [rp, stored](status s) mutable {
+          if (s)
+            rp.deliver(result<std::vector<message>>(std::move(stored)));
+          else
+            rp.deliver(result<std::vector<message>>(s.error()));
+        });
         return rp;
       },
       [=](conv_command& c) -> caf::result<result<conversation_view>> {
@@ -161,15 +194,18 @@ caf::behavior conversation_behavior(caf::event_based_actor* self,
         }
         auto rp = self->make_response_promise<result<conversation_view>>();
         auto viewer = c.staff;
-        propagate(self, *h, only, std::move(ex), [=]() mutable {
-          rp.deliver(result<conversation_view>(h->state.view_for(viewer, *h->ctx.dir)));
+        commit(self, *h, only, std::move(ex), {}, [=](status s) mutable {
+          if (!s)
+            rp.deliver(result<conversation_view>(s.error()));
+          else
+            rp.deliver(result<conversation_view>(h->state.view_for(viewer, *h->ctx.dir)));
         });
         return rp;
       },
       [=](conv_link& l) -> caf::result<unit> {
         h->state.link(std::move(l.contact));
         auto rp = self->make_response_promise<unit>();
-        propagate(self, *h, {}, {}, [rp]() mutable { rp.deliver(unit{}); });
+        commit(self, *h, {}, {}, {}, [rp](status) mutable { rp.deliver(unit{}); });
         return rp;
       },
       [=](conv_read& r) -> caf::result<result<messages_reply>> {
@@ -199,8 +235,11 @@ caf::behavior conversation_behavior(caf::event_based_actor* self,
         std::vector<std::string> only;
         if (dir.settings.read_status == read_status_mode::per_staff) only = {r.staff};
         auto rp = self->make_response_promise<result<messages_reply>>();
-        propagate(self, *h, only, {}, [rp, out]() mutable {
-          rp.deliver(result<messages_reply>(std::move(out)));
+        commit(self, *h, only, {}, {}, [rp, out](status s) mutable {
+          if (!s)
+            rp.deliver(result<messages_reply>(s.error()));
+          else
+            rp.deliver(result<messages_reply>(std::move(out)));
         });
         return rp;
       },
@@ -214,7 +253,12 @@ caf::behavior conversation_behavior(caf::event_based_actor* self,
           return result<message>(make_error(errc::not_found, "no such message"));
         message m = *h->state.find(s.id);
         auto rp = self->make_response_promise<result<message>>();
-        propagate(self, *h, {}, {}, [rp, m]() mutable { rp.deliver(result<message>(m)); });
+        commit(self, *h, {}, {}, {m}, [rp, m](status st) mutable {
+          if (!st)
+            rp.deliver(result<message>(st.error()));
+          else
+            rp.deliver(result<message>(m));
+        });
         return rp;
       },
       [=](conv_provider& p) -> caf::result<result<message>> {
@@ -226,9 +270,15 @@ caf::behavior conversation_behavior(caf::event_based_actor* self,
           h->state.set_provider_id(p.id, p.provider_id);
         }
         message m = *h->state.find(p.id);
-        if (!p.failed) return result<message>(m);
         auto rp = self->make_response_promise<result<message>>();
-        propagate(self, *h, {}, {}, [rp, m]() mutable { rp.deliver(result<message>(m)); });
+        // The provider id must be durable too: status callbacks and duplicates find the
+        // message by it after a restart.
+        commit(self, *h, {}, {}, {m}, [rp, m](status st) mutable {
+          if (!st)
+            rp.deliver(result<message>(st.error()));
+          else
+            rp.deliver(result<message>(m));
+        });
         return rp;
       },
       [=](conv_get_message& g) -> result<message> {
@@ -249,12 +299,25 @@ caf::behavior conversation_behavior(caf::event_based_actor* self,
 
 }  // namespace
 
-caf::actor spawn_conversation_actor(caf::actor_system& sys, conversation_state initial,
-                                    business_context ctx) {
-  auto host = std::make_shared<conversation_host>(std::move(initial), std::move(ctx));
+caf::actor spawn_conversation_actor(caf::actor_system& sys, std::string business,
+                                    conversation_state initial, business_context ctx,
+                                    std::shared_ptr<journal_port> journal) {
+  struct seed {
+    std::string business;
+    conversation_state state;
+    business_context ctx;
+    std::shared_ptr<journal_port> journal;
+  };
+  auto s = std::make_shared<seed>(seed{std::move(business), std::move(initial), std::move(ctx), std::move(journal)});
   // State travels as a spawn argument: CAF 0.17 dereferences a null argument tuple for
   // argument-less function actors (UBSan reports it).
-  return sys.spawn(conversation_behavior, std::move(host));
+  return sys.spawn(
+      [](caf::event_based_actor* self, std::shared_ptr<seed> s) {
+        auto host = std::make_shared<conversation_host>(self, std::move(s->business), std::move(s->state),
+                                                        std::move(s->ctx), std::move(s->journal));
+        return conversation_behavior(self, host);
+      },
+      std::move(s));
 }
 
 }  // namespace msgcenter::actors

@@ -6,13 +6,18 @@
 
 #include "msgcenter/actors/message_types.hpp"
 #include "msgcenter/core/inbox.hpp"
+#include "msgcenter/persistence/records.hpp"
 
 namespace msgcenter::actors {
 namespace {
 
 struct inbox_state {
-  explicit inbox_state(std::string staff) : view(std::move(staff)) {}
+  inbox_state(caf::event_based_actor* self, std::string biz, std::string staff,
+              std::shared_ptr<journal_port> port)
+      : business(std::move(biz)), view(std::move(staff)), journal(self, std::move(port)) {}
+  std::string business;
   inbox_view view;
+  durability journal;
   std::vector<caf::actor> subscribers;
   std::deque<staff_event> recent;  ///< the last kEventsKept events, for resume
   std::uint64_t next_seq = 1;
@@ -42,9 +47,16 @@ void emit_badge_if_changed(caf::event_based_actor* self, inbox_state& st, const 
   emit(self, st, std::move(ev));
 }
 
+std::string change_record(const inbox_state& st, persistence::inbox_record::change what,
+                          conversation_id conv, alert a = {}) {
+  return persistence::encode_record(
+      persistence::inbox_record{st.business, st.view.staff_id(), what, conv, a});
+}
+
 caf::behavior inbox_behavior(caf::event_based_actor* self, std::shared_ptr<inbox_state> st) {
   return {
-      [=](inbox_update& up) -> unit {
+      [=](journal_ack& ack) { st->journal.on_ack(ack); },
+      [=](inbox_update& up) -> caf::result<unit> {
         auto before = st->view.current_badge();
         bool changed = st->view.apply(up.view, up.acc);
         if (up.acc == access::visible) {
@@ -56,17 +68,31 @@ caf::behavior inbox_behavior(caf::event_based_actor* self, std::shared_ptr<inbox
           }
         }
         if (changed) emit_row(self, *st, up.view.id);
+        std::vector<alert> raised;
         for (auto& a : up.alerts) {
           if (up.acc != access::visible) continue;
-          if (auto raised = st->view.raise_alert(a.kind, up.view.id, a.message, a.at)) {
+          if (auto al = st->view.raise_alert(a.kind, up.view.id, a.message, a.at)) {
+            raised.push_back(*al);
             staff_event ev;
             ev.kind = event_kind::alert;
-            ev.alert_value = *raised;
+            ev.alert_value = *al;
             emit(self, *st, std::move(ev));
           }
         }
         emit_badge_if_changed(self, *st, before);
-        return unit{};
+        if (raised.empty() || !st->journal.durable()) return unit{};
+        // Alerts are the inbox's own state: acknowledged once durable (the journal commits
+        // in order, so the last record's commit covers the others).
+        auto rp = self->make_response_promise<unit>();
+        for (std::size_t i = 0; i < raised.size(); ++i) {
+          auto rec = change_record(*st, persistence::inbox_record::change::alert_raised,
+                                   up.view.id, raised[i]);
+          bool last = i + 1 == raised.size();
+          st->journal.write(std::move(rec), [rp, last](status) mutable {
+            if (last) rp.deliver(unit{});  // a failed journal is reported by the store
+          });
+        }
+        return rp;
       },
       [=](inbox_list_cmd& cmd) -> result<inbox_page> {
         return st->view.list(cmd.query, cmd.may_manage);
@@ -77,10 +103,19 @@ caf::behavior inbox_behavior(caf::event_based_actor* self, std::shared_ptr<inbox
           return make_error(errc::invalid_argument, "limit must be between 1 and 500");
         return st->view.alerts(r.limit);
       },
-      [=](alerts_ack_request& r) -> result<unit> { return st->view.ack_alert(r.alert); },
-      [=](inbox_flag_cmd& cmd) -> result<inbox_row> {
+      [=](alerts_ack_request& r) -> caf::result<result<unit>> {
+        auto ok = st->view.ack_alert(r.alert);
+        if (!ok) return result<unit>(ok);
+        auto rp = self->make_response_promise<result<unit>>();
+        alert a;
+        a.id = r.alert;
+        st->journal.write(change_record(*st, persistence::inbox_record::change::alert_acked, 0, a),
+                          [rp](status s) mutable { rp.deliver(result<unit>(std::move(s))); });
+        return rp;
+      },
+      [=](inbox_flag_cmd& cmd) -> caf::result<result<inbox_row>> {
         if (st->view.access_to(cmd.conversation) == access::none)
-          return make_error(errc::not_found, "no such conversation");
+          return result<inbox_row>(make_error(errc::not_found, "no such conversation"));
         auto before = st->view.current_badge();
         bool changed = false;
         switch (cmd.action) {
@@ -88,11 +123,25 @@ caf::behavior inbox_behavior(caf::event_based_actor* self, std::shared_ptr<inbox
           case conversation_action::unpin: changed = st->view.set_pinned(cmd.conversation, false); break;
           case conversation_action::mute: changed = st->view.set_muted(cmd.conversation, true); break;
           case conversation_action::unmute: changed = st->view.set_muted(cmd.conversation, false); break;
-          default: return make_error(errc::invalid_argument, "not an inbox action");
+          default: return result<inbox_row>(make_error(errc::invalid_argument, "not an inbox action"));
         }
         if (changed) emit_row(self, *st, cmd.conversation);
         emit_badge_if_changed(self, *st, before);
-        return *st->view.row(cmd.conversation);
+        auto row = *st->view.row(cmd.conversation);
+        if (!changed) return result<inbox_row>(row);
+        using change = persistence::inbox_record::change;
+        change what = cmd.action == conversation_action::pin     ? change::pin
+                      : cmd.action == conversation_action::unpin ? change::unpin
+                      : cmd.action == conversation_action::mute  ? change::mute
+                                                                 : change::unmute;
+        auto rp = self->make_response_promise<result<inbox_row>>();
+        st->journal.write(change_record(*st, what, cmd.conversation), [rp, row](status s) mutable {
+          if (s)
+            rp.deliver(result<inbox_row>(row));
+          else
+            rp.deliver(result<inbox_row>(s.error()));
+        });
+        return rp;
       },
       [=](inbox_row_cmd& cmd) -> result<inbox_row> {
         if (auto row = st->view.row(cmd.conversation)) return *row;
@@ -125,11 +174,22 @@ caf::behavior inbox_behavior(caf::event_based_actor* self, std::shared_ptr<inbox
 
 }  // namespace
 
-caf::actor spawn_inbox_actor(caf::actor_system& sys, std::string staff_id) {
-  // State travels as a spawn argument: CAF 0.17 dereferences a null argument tuple for
+caf::actor spawn_inbox_actor(caf::actor_system& sys, std::string business, std::string staff_id,
+                             std::shared_ptr<journal_port> journal,
+                             const persistence::recovered_inbox* saved) {
+  std::shared_ptr<const persistence::recovered_inbox> seed;
+  if (saved) seed = std::make_shared<persistence::recovered_inbox>(*saved);
+  // State travels as spawn arguments: CAF 0.17 dereferences a null argument tuple for
   // argument-less function actors (UBSan reports it).
-  return sys.spawn([](caf::event_based_actor* self, std::string staff_id) {
-    auto st = std::make_shared<inbox_state>(staff_id);
+  return sys.spawn([](caf::event_based_actor* self, std::string business, std::string staff_id,
+                      std::shared_ptr<journal_port> journal,
+                      std::shared_ptr<const persistence::recovered_inbox> seed) {
+    auto st = std::make_shared<inbox_state>(self, business, staff_id, journal);
+    if (seed) {
+      for (auto id : seed->pins) st->view.set_pinned(id, true);
+      for (auto id : seed->mutes) st->view.set_muted(id, true);
+      for (auto& [id, a] : seed->alerts) st->view.restore_alert(a);
+    }
     self->set_down_handler([=](caf::down_msg& dm) {
       auto& subs = st->subscribers;
       subs.erase(std::remove_if(subs.begin(), subs.end(),
@@ -137,7 +197,7 @@ caf::actor spawn_inbox_actor(caf::actor_system& sys, std::string staff_id) {
                  subs.end());
     });
     return inbox_behavior(self, st);
-  }, std::move(staff_id));
+  }, std::move(business), std::move(staff_id), std::move(journal), std::move(seed));
 }
 
 }  // namespace msgcenter::actors

@@ -9,8 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "msgcenter/actors/durability.hpp"
 #include "msgcenter/core/gateway.hpp"
 #include "msgcenter/core/operations.hpp"
+#include "msgcenter/persistence/store.hpp"
 
 namespace msgcenter::actors {
 
@@ -32,7 +34,16 @@ struct provider_result {
 /// Stops the business actor with all its conversation and inbox actors.
 struct business_shutdown {};
 
+/// After a restore: rebuild every inbox view. Reply: unit.
+struct business_recovered {};
+
+/// Spawns the actor of business `business_id` (`business_no` numbers it in storage keys),
+/// restoring `saved` when given. Every request is a pair (op_context, <request of
+/// operations.hpp>) and the reply is result<reply type>. State changes are written to
+/// `journal` (may be null: memory only) and acknowledged once durable.
 caf::actor spawn_business_actor(caf::actor_system& sys, std::string business_id,
-                                std::shared_ptr<gateway> outbound);
+                                std::uint32_t business_no, std::shared_ptr<gateway> outbound,
+                                std::shared_ptr<journal_port> journal,
+                                const persistence::recovered_business* saved = nullptr);
 
 }  // namespace msgcenter::actors

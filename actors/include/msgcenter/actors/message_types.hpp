@@ -13,12 +13,14 @@
 #include <vector>
 
 #include "msgcenter/actors/business_actor.hpp"
+#include "msgcenter/actors/durability.hpp"
 #include "msgcenter/actors/messages.hpp"
 #include "msgcenter/core/operations.hpp"
 
 namespace msgcenter::actors {
 using inbound_results = std::vector<result<inbound_reply>>;
 using message_list = std::vector<message>;
+using result_message_list = result<message_list>;
 using alert_list = std::vector<alert>;
 using result_unit = result<unit>;
 using result_u64 = result<std::uint64_t>;
@@ -42,6 +44,7 @@ using result_carrier = result<carrier_account>;
 }  // namespace msgcenter::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::unit)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::journal_ack)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::access)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::op_context)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::staff_event)
@@ -67,8 +70,10 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::alerts_ack_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::inbound_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::provider_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::business_shutdown)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::business_recovered)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::inbound_results)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::message_list)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::result_message_list)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::result_unit)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::result_u64)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::result_badge)

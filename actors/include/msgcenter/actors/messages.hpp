@@ -36,8 +36,8 @@ struct conv_refresh {
   std::vector<std::string> only_staff;
 };
 
-/// Append messages (ids assigned by the business actor). Reply: the stored messages, after
-/// every inbox that can see the conversation has applied them.
+/// Append messages (ids assigned by the business actor). Reply: result<std::vector<message>>
+/// (the stored messages), once durable and applied by every inbox that can see them.
 struct conv_append {
   std::vector<message> messages;
 };

@@ -28,6 +28,12 @@
 namespace msgcenter {
 
 /// How to open an engine. Every field has a working default.
+///
+/// Durability (data_dir set): every operation's reply, callback or future comes only after
+/// the LMDB transaction holding its effects committed with sync; one commit serves many
+/// operations. What was acknowledged survives a crash of the process or the machine and is
+/// restored by the next open() (docs/storage.md). If a commit or fsync fails, the engine
+/// stops acknowledging: that operation and every later one answers `unavailable`.
 struct options {
   /// Directory of the LMDB store. Empty: state lives in memory only and is gone at close.
   std::string data_dir;
@@ -37,6 +43,9 @@ struct options {
   std::shared_ptr<gateway> outbound;
   /// Largest inbound batch accepted by ingest(); larger ones answer invalid_argument.
   std::size_t max_batch = 10000;
+  /// Tests only: called in place of each journal commit; a non-zero LMDB error code makes
+  /// that commit fail (fault injection). Empty in production.
+  std::function<int()> commit_hook;
 };
 
 /// A live subscription to one staff member's events. Unsubscribes when destroyed.

@@ -1,0 +1,82 @@
+// The request handler behind http_server: authentication, routes, webhooks (private).
+//
+// authenticate() is cheap and runs on the network threads; execute() calls the engine and
+// blocks until it answers, so it runs on the worker pool. Both are thread-safe.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "msgcenter/message_center.hpp"
+#include "msgcenter/server/metrics.hpp"
+#include "msgcenter/server/rate_limiter.hpp"
+#include "msgcenter/server/routes.hpp"
+#include "msgcenter/server/server_options.hpp"
+#include "msgcenter/server/token_store.hpp"
+
+namespace msgcenter::server {
+
+/// The parts of an HTTP request the handler looks at.
+struct api_request {
+  std::string method;
+  std::string target;  ///< path and query, as received
+  std::string host;
+  std::string authorization;
+  std::string content_type;
+  std::string twilio_signature;
+  std::string body;
+  std::chrono::steady_clock::time_point received = std::chrono::steady_clock::now();
+};
+
+struct api_reply {
+  unsigned status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/// Who is calling, once authenticated.
+struct principal {
+  enum class kind : std::uint8_t { anonymous, staff, admin } who = kind::anonymous;
+  std::string business;
+  std::string staff;
+  std::string rate_key;  ///< the rate limiter's bucket
+};
+
+/// A JSON reply with the status of its result object.
+[[nodiscard]] api_reply json_reply(const nlohmann::json& body, unsigned status = 0);
+
+class api {
+ public:
+  api(const server_options& opts, message_center& engine, token_store& tokens,
+      server_metrics& metrics);
+
+  /// Checks the credentials a route needs and the caller's rate. Returns the refusal
+  /// (401, 403, 429) or nullopt with `who` filled in.
+  [[nodiscard]] std::optional<api_reply> admit(const route& r, const api_request& req,
+                                               principal& who);
+
+  /// Runs an admitted request (not events). Blocks on the engine.
+  [[nodiscard]] api_reply execute(const route_match& m, const principal& who,
+                                  const api_request& req);
+
+  /// The URL Twilio signed for this request.
+  [[nodiscard]] std::string signed_url(const api_request& req) const;
+
+ private:
+  api_reply operation(const route_match& m, const principal& who, const api_request& req);
+  api_reply tokens(const route_match& m, const api_request& req);
+  api_reply webhook(const route& r, const api_request& req);
+
+  const server_options& opts_;
+  message_center& engine_;
+  token_store& tokens_;
+  server_metrics& metrics_;
+  rate_limiter limiter_;
+  std::string admin_key_hash_;
+};
+
+}  // namespace msgcenter::server

@@ -1,0 +1,642 @@
+// The network side of the HTTP API (Boost.Beast over Boost.Asio).
+//
+// Invariants:
+// - Every connection (session) runs on its own strand: its members are touched only by
+//   handlers on that strand, except that a worker thread reads req_/match_/who_ while the
+//   session is busy_ (it starts no other operation until the worker posts the reply back).
+// - in_flight counts requests from the moment their body is read to the moment their
+//   response is written; stop() waits for it to reach 0. An established event stream is
+//   not in flight (it never ends by itself): stop() closes it.
+// - An event stream's queue (sse_channel) is filled by engine threads and drained by the
+//   session's strand; it is bounded, and overflowing it closes that one stream.
+#include "msgcenter/server/http_server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+#include "api.hpp"
+#include "msgcenter/protocol.hpp"
+#include "msgcenter/server/form.hpp"
+#include "msgcenter/server/http_status.hpp"
+
+namespace msgcenter::server {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+class session;
+
+/// The bounded queue between the engine's event callback and one SSE connection.
+struct sse_channel {
+  std::mutex mutex;
+  std::deque<staff_event> pending;
+  std::size_t limit = 0;
+  bool started = false;      ///< headers are out: events may be flushed
+  bool flush_posted = false;
+  bool overflow = false;
+  bool closed = false;
+  subscription sub;
+  net::any_io_executor exec;
+  std::weak_ptr<session> owner;
+
+  /// Cancels the engine subscription; later events are dropped. Any thread.
+  void shutdown() {
+    subscription taken;
+    {
+      std::lock_guard<std::mutex> guard(mutex);
+      closed = true;
+      pending.clear();
+      taken = std::move(sub);
+    }
+    taken.cancel();
+  }
+};
+
+std::string format_event(const staff_event& ev) {
+  std::string out = "id: " + std::to_string(ev.seq) + "\nevent: " + to_string(ev.kind) + "\ndata: ";
+  out += to_json(ev).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  out += "\n\n";
+  return out;
+}
+
+bool quiet_error(const beast::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == net::error::eof ||
+         ec == net::error::operation_aborted || ec == beast::error::timeout ||
+         ec == net::error::connection_reset || ec == net::error::broken_pipe ||
+         ec == net::error::bad_descriptor;
+}
+
+}  // namespace
+
+struct http_server::impl {
+  impl(server_options o, message_center& e, token_store& t, server_metrics& m)
+      : opts(std::move(o)), engine(e), tokens(t), metrics(m), handler(opts, e, t, m),
+        ioc(static_cast<int>(std::max(1u, opts.io_threads))) {}
+
+  server_options opts;
+  message_center& engine;
+  token_store& tokens;
+  server_metrics& metrics;
+  api handler;
+
+  // Declared before the io_context: sessions destroyed with its pending handlers use them.
+  std::mutex registry_mutex;
+  std::unordered_map<std::uint64_t, std::weak_ptr<session>> sessions;
+  std::unordered_map<std::uint64_t, std::weak_ptr<sse_channel>> channels;
+  std::uint64_t next_id = 0;
+
+  std::atomic<bool> draining{false};
+  std::atomic<bool> started{false};
+  std::atomic<bool> stopped{false};
+  std::atomic<std::size_t> in_flight{0};
+  std::atomic<std::size_t> queued{0};
+  std::mutex idle_mutex;
+  std::condition_variable idle_cv;
+
+  net::io_context ioc;
+  std::optional<net::thread_pool> workers;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<net::steady_timer> accept_retry;
+  std::vector<std::thread> threads;
+  std::uint16_t bound_port = 0;
+
+  void do_accept();
+  void request_done() {
+    if (--in_flight == 0) {
+      std::lock_guard<std::mutex> guard(idle_mutex);
+      idle_cv.notify_all();
+    }
+  }
+};
+
+namespace {
+
+class session : public std::enable_shared_from_this<session> {
+ public:
+  session(http_server::impl& srv, tcp::socket&& socket, std::uint64_t id)
+      : srv_(srv), stream_(std::move(socket)), id_(id), heartbeat_(stream_.get_executor()) {
+    ++srv_.metrics.connections;
+  }
+
+  ~session() {
+    if (sse_) sse_->shutdown();
+    if (counted_subscriber_) --srv_.metrics.sse_subscribers;
+    --srv_.metrics.connections;
+    std::lock_guard<std::mutex> guard(srv_.registry_mutex);
+    srv_.sessions.erase(id_);
+    srv_.channels.erase(id_);
+  }
+
+  net::any_io_executor executor() { return stream_.get_executor(); }
+
+  void start() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_request(); });
+  }
+
+  /// The server is stopping: close unless a request is being answered (that one closes
+  /// after its response).
+  void server_stopping() {
+    if (sse_ || !busy_) close();
+  }
+
+  void sse_flush() {
+    std::deque<staff_event> batch;
+    {
+      std::lock_guard<std::mutex> guard(sse_->mutex);
+      sse_->flush_posted = false;
+      batch.swap(sse_->pending);
+    }
+    for (const auto& ev : batch) next_ += format_event(ev);
+    sse_write();
+  }
+
+  void sse_overflow() {
+    if (closed_) return;
+    ++srv_.metrics.sse_slow_disconnects;
+    close();
+  }
+
+ private:
+  const server_limits& limits() const { return srv_.opts.limits; }
+
+  // ---- requests ------------------------------------------------------------------------
+
+  void read_request() {
+    if (closed_) return;
+    if (srv_.draining) return close();
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(limits().max_header_bytes));
+    parser_->body_limit(limits().max_body_bytes);
+    stream_.expires_after(limits().header_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_header(ec);
+                            });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec == http::error::body_limit) return too_large();
+    if (ec) return read_failed(ec);
+    const auto& h = parser_->get();
+    if (beast::iequals(h[http::field::expect], "100-continue") && !parser_->is_done()) {
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+      stream_.expires_after(limits().write_timeout);
+      http::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code ec, std::size_t) {
+        if (ec) return self->close();
+        self->read_body();
+      });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    stream_.expires_after(limits().body_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
+  }
+
+  void on_body(beast::error_code ec) {
+    if (ec == http::error::body_limit) return too_large();
+    if (ec) return read_failed(ec);
+    handle();
+  }
+
+  void read_failed(beast::error_code ec) {
+    if (ec == http::error::header_limit) return bad_request(431, "request header too large");
+    if (quiet_error(ec) || ec == http::error::partial_message) return close();
+    if (ec.category() == http::make_error_code(http::error::bad_target).category())
+      return bad_request(400, "malformed HTTP request");
+    close();
+  }
+
+  void bad_request(unsigned status, const char* text) {
+    begin();
+    keep_alive_ = false;
+    route_label_ = "unmatched";
+    api_reply r = json_reply(error_body("invalid_argument", text), status);
+    respond(std::move(r));
+  }
+
+  void too_large() {
+    begin();
+    keep_alive_ = false;
+    linger_ = true;
+    route_label_ = "unmatched";
+    respond(json_reply(error_body(kRequestTooLarge, "the request body is larger than " +
+                                                        std::to_string(limits().max_body_bytes) + " bytes")));
+  }
+
+  void begin() {
+    if (!busy_) {
+      busy_ = true;
+      ++srv_.in_flight;
+    }
+  }
+
+  void finish() {
+    if (busy_) {
+      busy_ = false;
+      srv_.request_done();
+    }
+  }
+
+  void handle() {
+    begin();
+    auto& msg = parser_->get();
+    keep_alive_ = msg.keep_alive();
+    req_ = api_request{};
+    req_.method = std::string(msg.method_string());
+    req_.target = std::string(msg.target());
+    req_.host = std::string(msg[http::field::host]);
+    req_.authorization = std::string(msg[http::field::authorization]);
+    req_.content_type = std::string(msg[http::field::content_type]);
+    req_.twilio_signature = std::string(msg["X-Twilio-Signature"]);
+    last_event_id_ = std::string(msg["Last-Event-ID"]);
+    req_.body = std::move(msg.body());
+    req_.received = std::chrono::steady_clock::now();
+    if (srv_.draining) {
+      keep_alive_ = false;
+      route_label_ = "unmatched";
+      return respond(json_reply(error_body("unavailable", "the server is shutting down")));
+    }
+    auto [path, query] = split_target(req_.target);
+    match_ = match_route(req_.method, path);
+    if (!match_.found) {
+      route_label_ = "unmatched";
+      if (match_.wrong_method) {
+        api_reply r = json_reply(error_body("invalid_argument", "method not allowed"), 405);
+        r.headers.emplace_back("Allow", match_.allow);
+        return respond(std::move(r));
+      }
+      return respond(json_reply(error_body("not_found", "no such route")));
+    }
+    const route& r = *match_.found;
+    route_label_ = std::string(r.pattern);
+    if (auto refusal = srv_.handler.admit(r, req_, who_)) return respond(std::move(*refusal));
+    if (r.kind == route_kind::events) return start_events(query);
+    if (r.kind == route_kind::healthz || r.kind == route_kind::metrics || r.kind == route_kind::openapi)
+      return respond(srv_.handler.execute(match_, who_, req_));
+    run_on_worker([self = shared_from_this()] {
+      api_reply reply;
+      try {
+        reply = self->srv_.handler.execute(self->match_, self->who_, self->req_);
+      } catch (const std::exception& e) {
+        reply = json_reply(error_body("unavailable", std::string("internal error: ") + e.what()), 500);
+      }
+      net::post(self->stream_.get_executor(),
+                [self, reply = std::move(reply)]() mutable { self->respond(std::move(reply)); });
+    });
+  }
+
+  /// Queues `job` for the worker pool, or answers 429 when the queue is full.
+  template <class Job>
+  void run_on_worker(Job job) {
+    if (srv_.queued.load() >= limits().max_queued_requests) {
+      sse_.reset();
+      api_reply r = json_reply(error_body("overloaded", "too many requests waiting; retry later"));
+      r.headers.emplace_back("Retry-After", "1");
+      return respond(std::move(r));
+    }
+    ++srv_.queued;
+    net::post(*srv_.workers, [this, job = std::move(job)]() mutable {
+      --srv_.queued;
+      job();
+    });
+  }
+
+  void respond(api_reply reply) {
+    if (closed_) {
+      finish();
+      return;
+    }
+    auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(reply.status), 11);
+    res->set(http::field::server, "msgcenter");
+    res->set(http::field::content_type, reply.content_type);
+    res->set(http::field::cache_control, "no-store");
+    for (auto& [k, v] : reply.headers) res->set(k, v);
+    res->body() = std::move(reply.body);
+    res->keep_alive(keep_alive_ && !srv_.draining);
+    res->prepare_payload();
+    srv_.metrics.count_request(route_label_, reply.status);
+    stream_.expires_after(limits().write_timeout);
+    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+      self->on_write(ec, res->keep_alive());
+    });
+  }
+
+  void on_write(beast::error_code ec, bool keep_alive) {
+    finish();
+    if (ec) return close();
+    if (linger_) return linger_close();
+    if (!keep_alive) {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      return close();
+    }
+    read_request();
+  }
+
+  /// After an early answer (413), the client may still be sending its body: read and
+  /// discard it for a moment so the answer is not lost to a connection reset.
+  void linger_close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(2));
+    drain_some(8 * limits().max_body_bytes + (1 << 20));
+  }
+
+  void drain_some(std::size_t budget) {
+    auto buf = std::make_shared<std::array<char, 16384>>();
+    stream_.async_read_some(net::buffer(*buf), [self = shared_from_this(), buf, budget](beast::error_code ec, std::size_t n) {
+      if (ec || n >= budget) return self->close();
+      self->drain_some(budget - n);
+    });
+  }
+
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    if (sse_) sse_->shutdown();
+    heartbeat_.cancel();
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  // ---- Server-Sent Events -------------------------------------------------------------
+
+  void start_events(std::string_view query) {
+    // Resume point: the Last-Event-ID header, or ?last_event_id= for clients that cannot
+    // set headers on their first connection.
+    std::string after = last_event_id_;
+    if (auto fields = parse_form(query); fields.ok()) {
+      for (auto& [k, v] : fields.value()) {
+        if (k == "last_event_id") {
+          if (after.empty()) after = v;
+        } else {
+          return respond(json_reply(error_body("invalid_argument", "unknown query parameter `" + k + "`")));
+        }
+      }
+    } else {
+      return respond(json_reply(error_body("invalid_argument", fields.error().message)));
+    }
+    std::uint64_t after_seq = 0;
+    if (!after.empty()) {
+      if (after.size() > 19 || after.find_first_not_of("0123456789") != std::string::npos)
+        return respond(json_reply(error_body("invalid_argument", "Last-Event-ID must be an event id")));
+      after_seq = std::stoull(after);
+    }
+    sse_ = std::make_shared<sse_channel>();
+    sse_->limit = limits().sse_queue_events;
+    sse_->exec = stream_.get_executor();
+    sse_->owner = weak_from_this();
+    {
+      std::lock_guard<std::mutex> guard(srv_.registry_mutex);
+      srv_.channels[id_] = sse_;
+    }
+    std::weak_ptr<sse_channel> weak = sse_;
+    auto on_event = [weak](const staff_event& ev) {
+      auto ch = weak.lock();
+      if (!ch) return;
+      std::unique_lock<std::mutex> lock(ch->mutex);
+      if (ch->closed || ch->overflow) return;
+      if (ch->pending.size() >= ch->limit) {
+        ch->overflow = true;
+        lock.unlock();
+        net::post(ch->exec, [ch] {
+          if (auto s = ch->owner.lock()) s->sse_overflow();
+        });
+        return;
+      }
+      ch->pending.push_back(ev);
+      if (ch->started && !ch->flush_posted) {
+        ch->flush_posted = true;
+        lock.unlock();
+        net::post(ch->exec, [ch] {
+          if (auto s = ch->owner.lock()) s->sse_flush();
+        });
+      }
+    };
+    run_on_worker([self = shared_from_this(), on_event, after_seq] {
+      const op_context ctx{self->who_.business, self->who_.staff, std::nullopt};
+      auto sub = std::make_shared<result<subscription>>(self->srv_.engine.subscribe(ctx, on_event, after_seq));
+      net::post(self->stream_.get_executor(), [self, sub] { self->on_subscribed(std::move(*sub)); });
+    });
+  }
+
+  void on_subscribed(result<subscription> sub) {
+    if (!sub) {
+      sse_.reset();
+      return respond(json_reply(error_body(to_string(sub.error().code), sub.error().message)));
+    }
+    if (closed_ || srv_.draining) {
+      sub.value().cancel();
+      finish();
+      return close();
+    }
+    const std::uint64_t start_seq = sub.value().start_seq();
+    {
+      std::lock_guard<std::mutex> guard(sse_->mutex);
+      sse_->sub = std::move(sub.value());
+      sse_->started = true;
+    }
+    counted_subscriber_ = true;
+    ++srv_.metrics.sse_subscribers;
+    srv_.metrics.count_request(route_label_, 200);
+    finish();  // an open stream is not a request in flight
+    next_ =
+        "HTTP/1.1 200 OK\r\nServer: msgcenter\r\nContent-Type: text/event-stream\r\n"
+        "Cache-Control: no-store\r\nConnection: close\r\nX-Accel-Buffering: no\r\n\r\n"
+        "retry: 3000\n: subscribed after " + std::to_string(start_seq) + "\n\n";
+    // Reading detects a client that went away; the read has no deadline (writes do).
+    stream_.expires_never();
+    watch_peer();
+    sse_flush();
+    arm_heartbeat();
+  }
+
+  void watch_peer() {
+    stream_.async_read_some(net::buffer(peer_buf_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->close();
+      self->watch_peer();  // a client has nothing to say on an event stream: ignore it
+    });
+  }
+
+  void arm_heartbeat() {
+    heartbeat_.expires_after(limits().sse_heartbeat);
+    heartbeat_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->closed_) return;
+      self->next_ += ": heartbeat\n\n";
+      self->sse_write();
+      self->arm_heartbeat();
+    });
+  }
+
+  void sse_write() {
+    if (writing_ || closed_ || next_.empty()) return;
+    out_.swap(next_);
+    next_.clear();
+    writing_ = true;
+    stream_.expires_after(limits().write_timeout);
+    net::async_write(stream_, net::buffer(out_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->writing_ = false;
+      self->out_.clear();
+      if (ec) return self->close();
+      self->sse_write();
+    });
+  }
+
+  http_server::impl& srv_;
+  beast::tcp_stream stream_;
+  std::uint64_t id_;
+  net::steady_timer heartbeat_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  api_request req_;
+  route_match match_;
+  principal who_;
+  std::string route_label_ = "unmatched";
+  std::string last_event_id_;
+  bool busy_ = false;
+  bool keep_alive_ = true;
+  bool linger_ = false;
+  bool closed_ = false;
+  // Event stream state.
+  std::shared_ptr<sse_channel> sse_;
+  bool counted_subscriber_ = false;
+  bool writing_ = false;
+  std::string next_;  ///< bytes waiting for the current write to finish
+  std::string out_;   ///< bytes being written
+  std::array<char, 512> peer_buf_{};
+};
+
+}  // namespace
+
+void http_server::impl::do_accept() {
+  acceptor->async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (!acceptor->is_open() || draining) return;
+      // Out of descriptors (or another transient failure): wait a little instead of spinning.
+      accept_retry->expires_after(std::chrono::milliseconds(50));
+      accept_retry->async_wait([this](beast::error_code wait_ec) {
+        if (!wait_ec && !draining) do_accept();
+      });
+      return;
+    }
+    if (draining) return;
+    if (static_cast<std::size_t>(std::max<std::int64_t>(0, metrics.connections.load())) >=
+        opts.limits.max_connections) {
+      beast::error_code ignored;
+      socket.close(ignored);
+    } else {
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      std::shared_ptr<session> s;
+      {
+        std::lock_guard<std::mutex> guard(registry_mutex);
+        auto id = ++next_id;
+        s = std::make_shared<session>(*this, std::move(socket), id);
+        sessions.emplace(id, s);
+      }
+      s->start();
+    }
+    do_accept();
+  });
+}
+
+http_server::http_server(server_options opts, message_center& engine, token_store& tokens,
+                         server_metrics& metrics)
+    : impl_(std::make_unique<impl>(std::move(opts), engine, tokens, metrics)) {}
+
+http_server::~http_server() { stop(); }
+
+status http_server::start() {
+  auto& s = *impl_;
+  if (s.started.exchange(true)) return make_error(errc::invalid_argument, "the server was started already");
+  beast::error_code ec;
+  auto address = net::ip::make_address(s.opts.host, ec);
+  if (ec) return make_error(errc::invalid_argument, "cannot listen on `" + s.opts.host + "`: not an IP address");
+  tcp::endpoint endpoint{address, s.opts.port};
+  s.acceptor.emplace(net::make_strand(s.ioc));
+  s.accept_retry.emplace(s.acceptor->get_executor());
+  s.acceptor->open(endpoint.protocol(), ec);
+  if (!ec) s.acceptor->set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) s.acceptor->bind(endpoint, ec);
+  if (!ec) s.acceptor->listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    s.stopped = true;
+    return make_error(errc::unavailable, "cannot listen on " + s.opts.host + ":" + std::to_string(s.opts.port) +
+                                              ": " + ec.message());
+  }
+  s.bound_port = s.acceptor->local_endpoint().port();
+  s.workers.emplace(std::max(1u, s.opts.limits.workers));
+  s.do_accept();
+  for (unsigned i = 0; i < std::max(1u, s.opts.io_threads); ++i) s.threads.emplace_back([&s] { s.ioc.run(); });
+  return unit{};
+}
+
+std::uint16_t http_server::port() const noexcept { return impl_->bound_port; }
+
+std::size_t http_server::in_flight() const noexcept { return impl_->in_flight.load(); }
+
+std::size_t http_server::stop() {
+  auto& s = *impl_;
+  if (!s.started || s.stopped.exchange(true)) return 0;
+  s.draining = true;
+  // 1. Stop accepting.
+  std::promise<void> closed;
+  net::post(s.acceptor->get_executor(), [&] {
+    beast::error_code ignored;
+    s.acceptor->close(ignored);
+    s.accept_retry->cancel();
+    closed.set_value();
+  });
+  closed.get_future().wait();
+  // 2. Close idle connections and event streams; busy ones close after their answer.
+  std::vector<std::shared_ptr<session>> live;
+  {
+    std::lock_guard<std::mutex> guard(s.registry_mutex);
+    for (auto& [id, weak] : s.sessions)
+      if (auto p = weak.lock()) live.push_back(std::move(p));
+  }
+  for (auto& p : live) net::post(p->executor(), [p] { p->server_stopping(); });
+  live.clear();
+  // 3. Let the requests in flight finish.
+  {
+    std::unique_lock<std::mutex> lock(s.idle_mutex);
+    s.idle_cv.wait_for(lock, s.opts.limits.shutdown_grace, [&] { return s.in_flight.load() == 0; });
+  }
+  const std::size_t abandoned = s.in_flight.load();
+  // 4. No engine subscription may outlive the server, whatever the strands still hold.
+  std::vector<std::shared_ptr<sse_channel>> channels;
+  {
+    std::lock_guard<std::mutex> guard(s.registry_mutex);
+    for (auto& [id, weak] : s.channels)
+      if (auto c = weak.lock()) channels.push_back(std::move(c));
+  }
+  for (auto& c : channels) c->shutdown();
+  channels.clear();
+  // 5. Stop the threads. Handlers still queued are destroyed with the io_context.
+  s.workers->join();
+  s.ioc.stop();
+  for (auto& t : s.threads) t.join();
+  s.threads.clear();
+  return abandoned;
+}
+
+}  // namespace msgcenter::server
