@@ -176,9 +176,10 @@ struct store::impl {
         failure = make_error(errc::invalid_argument, "message of an unknown business in snapshot");
         return false;
       }
+      auto local = *conv & ((std::uint64_t{1} << 40) - 1);
       auto id = m.value().id;
-      it->second->conversations[*conv & ((std::uint64_t{1} << 40) - 1)].messages[id] =
-          std::move(m.value());
+      m.value().conversation = local;  // stored under the storage key; ids are per business
+      it->second->conversations[local].messages[id] = std::move(m.value());
       return true;
     });
     if (failure) return *failure;
