@@ -1,0 +1,166 @@
+// Journal/snapshot records round trip, and the store detects corruption instead of skipping.
+#include <gtest/gtest.h>
+
+#include <lmdb.h>
+
+#include <future>
+
+#include "msgcenter/persistence/records.hpp"
+#include "msgcenter/persistence/schema.hpp"
+#include "msgcenter/persistence/store.hpp"
+#include "test_support.hpp"
+
+namespace msgcenter::persistence {
+namespace {
+
+conversation_record sample_conversation() {
+  conversation_record r;
+  r.business = "spa";
+  r.image.id = 7;
+  r.image.number = "+12025550100";
+  r.image.phone = "+12025550142";
+  r.image.location = "north";
+  contact_card c;
+  c.id = "k1";
+  c.first_name = "Zoë";
+  c.groups = {"vip", "spa"};
+  r.image.contact = c;
+  r.image.archived = true;
+  r.image.assignee = "ana";
+  r.image.inbound_count = 3;
+  r.image.types = 5;
+  r.image.shared_read = {2, true, 1, 9};
+  r.image.staff_read["ben"] = {3, false, 2, 11};
+  r.image.read_stamp = 11;
+  message m;
+  m.id = 42;
+  m.conversation = 7;
+  m.body = "hello 😀";
+  m.media = {{"https://x/y.jpg", "image/jpeg", 1234}};
+  m.provider_id = "SM1";
+  r.messages = {m};
+  return r;
+}
+
+TEST(Records, ConversationRecord_RoundTripsEveryField) {
+  auto r = sample_conversation();
+  auto bytes = encode_record(r);
+  auto back = decode_record(bytes);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  auto& c = std::get<conversation_record>(back.value());
+  EXPECT_EQ(c.business, "spa");
+  EXPECT_EQ(c.image.contact->first_name, "Zoë");
+  EXPECT_EQ(c.image.contact->groups, (std::vector<std::string>{"vip", "spa"}));
+  EXPECT_TRUE(c.image.archived);
+  EXPECT_EQ(c.image.shared_read, r.image.shared_read);
+  EXPECT_EQ(c.image.shared_read.stamp, 9u);
+  EXPECT_EQ(c.image.staff_read.at("ben").seen, 3u);
+  EXPECT_EQ(c.image.read_stamp, 11u);
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_EQ(c.messages[0].body, "hello 😀");
+  EXPECT_EQ(encode_record(c), bytes) << "encoding is stable";
+}
+
+TEST(Records, DirectoryRecord_KeepsSecretsAndStaff) {
+  directory_record r;
+  r.business_no = 3;
+  r.dir.business = "spa";
+  r.dir.settings.twilio_auth_token = "secret";
+  r.dir.settings.read_status = read_status_mode::per_staff;
+  r.dir.read_mode_epoch = 4;
+  r.dir.numbers["+12025550100"] = {"+12025550100", "north"};
+  r.dir.staff["ana"] = {"ana", "Ana", 7, {"north"}, true};
+  r.dir.templates["t"] = {"t", "Hi {first_name}"};
+  auto back = decode_record(encode_record(r));
+  ASSERT_TRUE(back.ok());
+  auto& d = std::get<directory_record>(back.value());
+  EXPECT_EQ(d.business_no, 3u);
+  EXPECT_EQ(d.dir.settings.twilio_auth_token, "secret");
+  EXPECT_EQ(d.dir.settings.read_status, read_status_mode::per_staff);
+  EXPECT_EQ(d.dir.read_mode_epoch, 4u);
+  EXPECT_TRUE(d.dir.staff.at("ana").subscribe_all);
+  EXPECT_EQ(d.dir.templates.at("t").body, "Hi {first_name}");
+}
+
+TEST(Records, TruncatedOrGarbage_IsInvalidArgument) {
+  auto bytes = encode_record(sample_conversation());
+  for (std::size_t cut = 0; cut < bytes.size(); cut += 7) {
+    auto r = decode_record(std::string_view(bytes).substr(0, cut));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, errc::invalid_argument);
+  }
+  EXPECT_FALSE(decode_record("\xc1\xc1\xc1").ok());
+}
+
+TEST(Store, CorruptJournalRecord_IsReportedNotSkipped) {
+  testing::temp_dir dir;
+  {
+    auto s = store::open(dir.path().string());
+    ASSERT_TRUE(s.ok());
+    for (int i = 0; i < 3; ++i) {
+      std::promise<status> done;
+      s.value()->append(encode_record(sample_conversation()), [&](status st) { done.set_value(st); });
+      ASSERT_TRUE(done.get_future().get().ok());
+    }
+    ASSERT_TRUE(s.value()->close().ok());
+  }
+  // Flip one byte of the second record's payload behind LMDB's back.
+  {
+    MDB_env* e = nullptr;
+    ASSERT_EQ(mdb_env_create(&e), 0);
+    mdb_env_set_maxdbs(e, 16);
+    ASSERT_EQ(mdb_env_open(e, dir.path().string().c_str(), 0, 0644), 0);
+    MDB_txn* t = nullptr;
+    ASSERT_EQ(mdb_txn_begin(e, nullptr, 0, &t), 0);
+    MDB_dbi db;
+    ASSERT_EQ(mdb_dbi_open(t, "journal", 0, &db), 0);
+    auto key = journal_key(2);
+    MDB_val k{key.size(), key.data()}, v;
+    ASSERT_EQ(mdb_get(t, db, &k, &v), 0);
+    std::string copy(static_cast<char*>(v.mv_data), v.mv_size);
+    copy[copy.size() / 2] ^= 0x20;
+    MDB_val nv{copy.size(), copy.data()};
+    ASSERT_EQ(mdb_put(t, db, &k, &nv, 0), 0);
+    ASSERT_EQ(mdb_txn_commit(t), 0);
+    mdb_env_close(e);
+  }
+  auto s = store::open(dir.path().string());
+  ASSERT_TRUE(s.ok());
+  auto r = s.value()->recover();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, errc::invalid_argument);
+  EXPECT_NE(r.error().message.find("seq 2"), std::string::npos) << r.error().message;
+}
+
+TEST(Store, CompactFoldsJournalIntoSnapshot_AndRecoveryIsUnchanged) {
+  testing::temp_dir dir;
+  auto s = std::move(store::open(dir.path().string()).value());
+  auto append = [&](record r) {
+    std::promise<status> done;
+    s->append(encode_record(r), [&](status st) { done.set_value(st); });
+    ASSERT_TRUE(done.get_future().get().ok());
+  };
+  directory_record d;
+  d.business_no = 1;
+  d.dir.business = "spa";
+  append(d);
+  append(sample_conversation());
+  append(consent_record{"spa", "+12025550142", "+12025550100", consent_state::no});
+  append(inbox_record{"spa", "ana", inbox_record::change::pin, 7, {}});
+  auto before = s->recover();
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(before->replayed_records, 4u);
+  ASSERT_TRUE(s->compact().ok());
+  auto after = s->recover();
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->replayed_records, 0u) << "everything now comes from the snapshot";
+  auto& b = after->businesses.at("spa");
+  EXPECT_EQ(b.conversations.at(7).messages.at(42).body, "hello 😀");
+  EXPECT_EQ(b.conversations.at(7).messages.at(42).conversation, 7u);
+  EXPECT_EQ(b.consent.at({"+12025550142", "+12025550100"}), consent_state::no);
+  EXPECT_EQ(b.inboxes.at("ana").pins.count(7), 1u);
+  EXPECT_EQ(b.conversations.at(7).image.assignee, "ana");
+}
+
+}  // namespace
+}  // namespace msgcenter::persistence
