@@ -212,6 +212,17 @@ class business {
     return m;
   }
 
+  // Parsing a phone with libphonenumber costs microseconds (regular expressions); bursts
+  // repeat the same few numbers, so answers are cached (bounded, reset when full).
+  result<std::string> normalized_phone(const std::string& raw) {
+    if (auto it = phone_cache_.find(raw); it != phone_cache_.end()) return it->second;
+    auto r = normalize_phone(raw, st_->dir->region);
+    if (!r) return r;
+    if (phone_cache_.size() >= 200'000) phone_cache_.clear();
+    phone_cache_.emplace(raw, r.value());
+    return r;
+  }
+
   // ---- carrier ---------------------------------------------------------------------
 
   using inbound_results = std::vector<result<inbound_reply>>;
@@ -227,12 +238,12 @@ class business {
     const auto& dir = *st_->dir;
     for (std::size_t i = 0; i < batch.items.size(); ++i) {
       auto& item = batch.items[i];
-      auto to = normalize_phone(item.to, dir.region);
+      auto to = normalized_phone(item.to);
       if (!to || !dir.find_number(*to)) {
         (*out)[i] = fail<inbound_reply>(errc::not_found, "`to` is not a number of this business");
         continue;
       }
-      auto from = normalize_phone(item.from, dir.region);
+      auto from = normalized_phone(item.from);
       if (!from) {
         (*out)[i] = result<inbound_reply>(std::move(from).error());
         continue;
@@ -274,7 +285,9 @@ class business {
     }
     auto rp = self_->make_response_promise<inbound_results>();
     auto consent_failed = std::make_shared<std::optional<error>>();
-    auto tick = countdown(groups.size() + duplicates.size() + consent_changes.size(), [=]() mutable {
+    // One tick for all conversation groups (their inboxes updated), one per duplicate and
+    // per consent change.
+    auto tick = countdown(1 + duplicates.size() + consent_changes.size(), [=]() mutable {
       if (*consent_failed) {
         // The consent change is not durable: acknowledge none of the messages.
         for (auto& r : *out)
@@ -290,8 +303,20 @@ class business {
         if (!s) *consent_failed = s.error();
         tick();
       });
+    // Each conversation stores its messages and returns its inboxes' updates; once all
+    // have answered, every inbox gets one message for the whole batch (not one per
+    // conversation), and the batch is acknowledged when the inboxes applied it.
+    auto per_inbox = std::make_shared<std::map<caf::actor, std::vector<inbox_update>>>();
+    auto groups_done = countdown(groups.size(), [this, per_inbox, tick]() {
+      auto inboxes_done = countdown(per_inbox->size(), tick);
+      for (auto& [inbox, updates] : *per_inbox)
+        self_->request(inbox, caf::infinite, inbox_batch{std::move(updates)})
+            .then([inboxes_done](unit) { inboxes_done(); },
+                  [inboxes_done](caf::error&) { inboxes_done(); });
+    });
     for (auto& [conv, items] : groups) {
       conv_append req;
+      req.return_updates = true;
       std::vector<std::size_t> index;
       for (auto& [i, m] : items) {
         index.push_back(i);
@@ -300,21 +325,24 @@ class business {
       auto id = conv;
       self_->request(st_->convs.at(conv).handle, caf::infinite, std::move(req))
           .then(
-              [=](result<std::vector<message>>& stored) {
+              [=](result<conv_append_reply>& reply) {
                 for (std::size_t k = 0; k < index.size(); ++k) {
                   if (index[k] == SIZE_MAX) continue;
-                  if (stored)
-                    (*out)[index[k]] = inbound_reply{id, std::move(stored.value()[k]), false};
+                  if (reply)
+                    (*out)[index[k]] = inbound_reply{id, reply.value().stored[k], false};
                   else
-                    (*out)[index[k]] = result<inbound_reply>(stored.error());
+                    (*out)[index[k]] = result<inbound_reply>(reply.error());
                 }
-                tick();
+                if (reply)
+                  for (auto& [inbox, up] : reply.value().updates)
+                    (*per_inbox)[inbox].push_back(std::move(up));
+                groups_done();
               },
-              [=](caf::error& e) {
+              [=](caf::error&) {
                 for (auto i : index)
                   if (i != SIZE_MAX)
                     (*out)[i] = fail<inbound_reply>(errc::unavailable, "conversation failed");
-                tick();
+                groups_done();
               });
     }
     for (auto& [i, ids] : duplicates) {
@@ -647,6 +675,7 @@ class business {
         return fail<unit>(errc::invalid_argument, "unknown time zone `" + *req.settings.timezone + "`");
     }
     auto rp = self_->make_response_promise<result<unit>>();
+    if (region != st_->dir->region) phone_cache_.clear();
     change_directory(
         [&](directory& d) {
           d.name = req.name;
@@ -1026,6 +1055,7 @@ class business {
   std::map<message_id, caf::response_promise> pending_replies_;
 
  private:
+  std::unordered_map<std::string, std::string> phone_cache_;  ///< raw -> E.164 (region fixed)
   caf::event_based_actor* self_;
   state_ptr st_;
   durability journal_;

@@ -20,6 +20,7 @@ struct conversation_host {
   business_context ctx;
   durability journal;
   std::set<std::string> known_by;  ///< staff whose inbox currently holds this conversation
+  std::uint64_t version = 0;       ///< stamps each propagated view (newest wins in inboxes)
 };
 
 /// Per-staff extras of one propagation.
@@ -28,37 +29,57 @@ struct extras {
   std::vector<message> new_messages;
 };
 
-// Sends the latest view to the inboxes of `targets` (everyone who can reach the conversation
-// or could until now when empty) and calls `done` once all of them acknowledged.
-void propagate(caf::event_based_actor* self, conversation_host& h,
-               const std::vector<std::string>& only, extras ex, std::function<void()> done) {
+using inbox_updates = std::vector<std::pair<caf::actor, inbox_update>>;
+
+// The latest view for the inboxes of `only` (empty: everyone who can reach the
+// conversation, or could until now), each stamped with a new version.
+inbox_updates build_updates(conversation_host& h, const std::vector<std::string>& only, extras ex) {
   const auto& dir = *h.ctx.dir;
-  std::vector<std::pair<caf::actor, inbox_update>> sends;
-  auto consider = [&](const std::string& staff_id) {
+  inbox_updates sends;
+  sends.reserve(only.empty() ? dir.staff.size() : only.size());
+  const auto version = ++h.version;
+  const auto subject = h.state.subject(dir.settings);  // owners: computed once, not per staff
+  // One view, copied per staff member with their own read point.
+  auto base = h.state.view_for("", dir);
+  base.version = version;
+  std::shared_ptr<const std::vector<message>> shared_messages;
+  auto consider = [&](const std::string& staff_id, const staff_member* staff) {
     auto inbox = h.ctx.inboxes->find(staff_id);
     if (inbox == h.ctx.inboxes->end()) return;
-    auto* staff = dir.find_staff(staff_id);
-    access acc = staff ? h.state.access_for(*staff, dir) : access::none;
+    access acc = staff ? access_of(*staff, subject, dir.settings) : access::none;
     bool known = h.known_by.count(staff_id) > 0;
     if (acc == access::none && !known) return;
     if (acc == access::none)
       h.known_by.erase(staff_id);
-    else
+    else if (!known)
       h.known_by.insert(staff_id);
     inbox_update up;
-    up.view = h.state.view_for(staff_id, dir);
+    up.view = base;
+    up.view.read = h.state.read_point_for(staff_id, dir);
     up.acc = acc;
-    if (auto it = ex.alerts.find(staff_id); it != ex.alerts.end()) up.alerts = it->second;
-    if (acc == access::visible) up.new_messages = ex.new_messages;
+    if (auto it = ex.alerts.find(staff_id); it != ex.alerts.end()) up.alerts = std::move(it->second);
+    if (acc == access::visible && !ex.new_messages.empty()) {
+      if (!shared_messages)
+        shared_messages = std::make_shared<const std::vector<message>>(std::move(ex.new_messages));
+      up.new_messages = shared_messages;
+    }
     sends.emplace_back(inbox->second, std::move(up));
   };
   if (only.empty()) {
-    std::set<std::string> all(h.known_by.begin(), h.known_by.end());
-    for (auto& [id, s] : dir.staff) all.insert(id);
-    for (auto& id : all) consider(id);
+    for (auto& [id, s] : dir.staff) consider(id, &s);
+    // Staff who knew it but left the directory: tell them it is gone.
+    std::vector<std::string> gone;
+    for (auto& id : h.known_by)
+      if (!dir.staff.count(id)) gone.push_back(id);
+    for (auto& id : gone) consider(id, nullptr);
   } else {
-    for (auto& id : only) consider(id);
+    for (auto& id : only) consider(id, dir.find_staff(id));
   }
+  return sends;
+}
+
+// Sends updates to their inboxes and calls `done` once all of them acknowledged.
+void send_updates(caf::event_based_actor* self, inbox_updates sends, std::function<void()> done) {
   if (sends.empty()) {
     done();
     return;
@@ -80,6 +101,20 @@ void propagate(caf::event_based_actor* self, conversation_host& h,
 // Makes a change durable and visible: writes the conversation record (header plus the
 // `changed` messages) and updates the inboxes at the same time; `done` runs once both are
 // finished, with the journal's outcome.
+void propagate(caf::event_based_actor* self, conversation_host& h,
+               const std::vector<std::string>& only, extras ex, std::function<void()> done) {
+  send_updates(self, build_updates(h, only, std::move(ex)), std::move(done));
+}
+
+// Writes the conversation record (header plus the `changed` messages); `done` gets the
+// journal's outcome (at once without a journal).
+void persist(conversation_host& h, std::vector<message> changed, std::function<void(status)> done) {
+  if (!h.journal.durable()) return done(unit{});
+  auto rec = persistence::encode_record(
+      persistence::conversation_record{h.business, h.state.image(), std::move(changed)});
+  h.journal.write(std::move(rec), std::move(done));
+}
+
 void commit(caf::event_based_actor* self, conversation_host& h, const std::vector<std::string>& only,
             extras ex, std::vector<message> changed, std::function<void(status)> done) {
   auto outcome = std::make_shared<status>(unit{});
@@ -87,16 +122,10 @@ void commit(caf::event_based_actor* self, conversation_host& h, const std::vecto
   auto finish = [outcome, left, done = std::move(done)]() {
     if (--*left == 0) done(*outcome);
   };
-  if (h.journal.durable()) {
-    auto rec = persistence::encode_record(
-        persistence::conversation_record{h.business, h.state.image(), std::move(changed)});
-    h.journal.write(std::move(rec), [outcome, finish](status s) {
-      *outcome = std::move(s);
-      finish();
-    });
-  } else {
+  persist(h, std::move(changed), [outcome, finish](status s) {
+    *outcome = std::move(s);
     finish();
-  }
+  });
   propagate(self, h, only, std::move(ex), finish);
 }
 
@@ -110,7 +139,7 @@ caf::behavior conversation_behavior(caf::event_based_actor* self,
         propagate(self, *h, r.only_staff, {}, [rp]() mutable { rp.deliver(unit{}); });
         return rp;
       },
-      [=](conv_append& a) -> caf::result<result<std::vector<message>>> {
+      [=](conv_append& a) -> caf::response_promise {
         const auto& dir = *h->ctx.dir;
         extras ex;
         std::vector<message> stored;
@@ -128,7 +157,20 @@ caf::behavior conversation_behavior(caf::event_based_actor* self,
               ex.alerts[staff].push_back({alert_kind::message, kept.id, kept.at});
           }
         }
-        auto rp = self->make_response_promise<result<std::vector<message>>>();
+        if (a.return_updates) {
+          auto rp = self->make_response_promise();
+          auto reply = std::make_shared<conv_append_reply>();
+          reply->stored = stored;
+          reply->updates = build_updates(*h, {}, std::move(ex));
+          persist(*h, std::move(stored), [rp, reply](status s) mutable {
+            if (s)
+              rp.deliver(result<conv_append_reply>(std::move(*reply)));
+            else
+              rp.deliver(result<conv_append_reply>(s.error()));
+          });
+          return rp;
+        }
+        auto rp = self->make_response_promise();
         commit(self, *h, {}, std::move(ex), stored, [rp, stored](status s) mutable {
           if (s)
             rp.deliver(result<std::vector<message>>(std::move(stored)));

@@ -21,10 +21,14 @@ struct inbox_state {
   std::vector<caf::actor> subscribers;
   std::deque<staff_event> recent;  ///< the last kEventsKept events, for resume
   std::uint64_t next_seq = 1;
+  /// Events are kept from the first subscription on: an inbox nobody ever watched (bulk
+  /// ingest, staff offline since the start) does not pay for building them.
+  bool logging = false;
 };
 
 // Appends an event to the log and pushes it to every subscriber, in order.
 void emit(caf::event_based_actor* self, inbox_state& st, staff_event ev) {
+  if (!st.logging) return;
   ev.seq = st.next_seq++;
   for (auto& sub : st.subscribers) self->send(sub, ev);
   st.recent.push_back(std::move(ev));
@@ -32,6 +36,7 @@ void emit(caf::event_based_actor* self, inbox_state& st, staff_event ev) {
 }
 
 void emit_row(caf::event_based_actor* self, inbox_state& st, conversation_id id) {
+  if (!st.logging) return;
   staff_event ev;
   ev.kind = event_kind::conversation;
   ev.row = st.view.row(id);
@@ -40,6 +45,7 @@ void emit_row(caf::event_based_actor* self, inbox_state& st, conversation_id id)
 }
 
 void emit_badge_if_changed(caf::event_based_actor* self, inbox_state& st, const badge& before) {
+  if (!st.logging) return;
   if (st.view.current_badge() == before) return;
   staff_event ev;
   ev.kind = event_kind::badge;
@@ -48,9 +54,44 @@ void emit_badge_if_changed(caf::event_based_actor* self, inbox_state& st, const 
 }
 
 std::string change_record(const inbox_state& st, persistence::inbox_record::change what,
-                          conversation_id conv, alert a = {}) {
+                          conversation_id conv, std::vector<alert> alerts = {}) {
   return persistence::encode_record(
-      persistence::inbox_record{st.business, st.view.staff_id(), what, conv, a});
+      persistence::inbox_record{st.business, st.view.staff_id(), what, conv, std::move(alerts)});
+}
+
+// Applies one conversation's update: view, `message` events, alerts (returned, to persist).
+void apply_update(caf::event_based_actor* self, inbox_state& st, inbox_update& up,
+                  std::vector<alert>& raised) {
+  auto id = up.view.id;
+  bool changed = st.view.apply(std::move(up.view), up.acc);
+  if (up.acc == access::visible && up.new_messages && st.logging) {
+    for (auto& m : *up.new_messages) {
+      staff_event ev;
+      ev.kind = event_kind::message;
+      ev.msg = m;
+      emit(self, st, std::move(ev));
+    }
+  }
+  if (changed) emit_row(self, st, id);
+  if (up.acc != access::visible) return;
+  for (auto& a : up.alerts) {
+    if (auto al = st.view.raise_alert(a.kind, id, a.message, a.at)) {
+      raised.push_back(*al);
+      staff_event ev;
+      ev.kind = event_kind::alert;
+      ev.alert_value = *al;
+      emit(self, st, std::move(ev));
+    }
+  }
+}
+
+// Acknowledges updates once the alerts they raised (the inbox's own state) are durable.
+caf::result<unit> ack_after(caf::event_based_actor* self, inbox_state& st, std::vector<alert> raised) {
+  if (raised.empty() || !st.journal.durable()) return unit{};
+  auto rp = self->make_response_promise<unit>();
+  st.journal.write(change_record(st, persistence::inbox_record::change::alert_raised, 0, std::move(raised)),
+                   [rp](status) mutable { rp.deliver(unit{}); });  // failures surface in the store
+  return rp;
 }
 
 caf::behavior inbox_behavior(caf::event_based_actor* self, std::shared_ptr<inbox_state> st) {
@@ -58,41 +99,17 @@ caf::behavior inbox_behavior(caf::event_based_actor* self, std::shared_ptr<inbox
       [=](journal_ack& ack) { st->journal.on_ack(ack); },
       [=](inbox_update& up) -> caf::result<unit> {
         auto before = st->view.current_badge();
-        bool changed = st->view.apply(up.view, up.acc);
-        if (up.acc == access::visible) {
-          for (auto& m : up.new_messages) {
-            staff_event ev;
-            ev.kind = event_kind::message;
-            ev.msg = std::move(m);
-            emit(self, *st, std::move(ev));
-          }
-        }
-        if (changed) emit_row(self, *st, up.view.id);
         std::vector<alert> raised;
-        for (auto& a : up.alerts) {
-          if (up.acc != access::visible) continue;
-          if (auto al = st->view.raise_alert(a.kind, up.view.id, a.message, a.at)) {
-            raised.push_back(*al);
-            staff_event ev;
-            ev.kind = event_kind::alert;
-            ev.alert_value = *al;
-            emit(self, *st, std::move(ev));
-          }
-        }
+        apply_update(self, *st, up, raised);
         emit_badge_if_changed(self, *st, before);
-        if (raised.empty() || !st->journal.durable()) return unit{};
-        // Alerts are the inbox's own state: acknowledged once durable (the journal commits
-        // in order, so the last record's commit covers the others).
-        auto rp = self->make_response_promise<unit>();
-        for (std::size_t i = 0; i < raised.size(); ++i) {
-          auto rec = change_record(*st, persistence::inbox_record::change::alert_raised,
-                                   up.view.id, raised[i]);
-          bool last = i + 1 == raised.size();
-          st->journal.write(std::move(rec), [rp, last](status) mutable {
-            if (last) rp.deliver(unit{});  // a failed journal is reported by the store
-          });
-        }
-        return rp;
+        return ack_after(self, *st, std::move(raised));
+      },
+      [=](inbox_batch& batch) -> caf::result<unit> {
+        auto before = st->view.current_badge();
+        std::vector<alert> raised;
+        for (auto& up : batch.updates) apply_update(self, *st, up, raised);
+        emit_badge_if_changed(self, *st, before);
+        return ack_after(self, *st, std::move(raised));
       },
       [=](inbox_list_cmd& cmd) -> result<inbox_page> {
         return st->view.list(cmd.query, cmd.may_manage);
@@ -109,7 +126,7 @@ caf::behavior inbox_behavior(caf::event_based_actor* self, std::shared_ptr<inbox
         auto rp = self->make_response_promise<result<unit>>();
         alert a;
         a.id = r.alert;
-        st->journal.write(change_record(*st, persistence::inbox_record::change::alert_acked, 0, a),
+        st->journal.write(change_record(*st, persistence::inbox_record::change::alert_acked, 0, {a}),
                           [rp](status s) mutable { rp.deliver(result<unit>(std::move(s))); });
         return rp;
       },
@@ -162,6 +179,7 @@ caf::behavior inbox_behavior(caf::event_based_actor* self, std::shared_ptr<inbox
         }
         self->monitor(sub.subscriber);
         st->subscribers.push_back(sub.subscriber);
+        st->logging = true;
         return st->next_seq - 1;
       },
       [=](inbox_unsubscribe& u) -> unit {

@@ -178,7 +178,8 @@ struct packer_visitor {
     pk.pack(r.staff);
     pk.pack(static_cast<std::uint64_t>(r.what));
     pk.pack(r.conversation);
-    pack_alert(pk, r.value);
+    pk.pack_array(static_cast<std::uint32_t>(r.alerts.size()));
+    for (auto& a : r.alerts) pack_alert(pk, a);
   }
 
   void operator()(const inbox_image& r) {
@@ -462,8 +463,11 @@ result<record> read_any(const msgpack::object& o) {
       out.what = what;
       MC_TRY(conv, r.u64());
       out.conversation = conv;
-      MC_TRY(a, read_alert(r));
-      out.value = a;
+      MC_TRY(alerts, r.array());
+      while (alerts.remaining() > 0) {
+        MC_TRY(a, read_alert(alerts));
+        out.alerts.push_back(a);
+      }
       return record(std::move(out));
     }
     case t_inbox_image: {

@@ -80,12 +80,13 @@ void fold(recovered_state& st, record r, touched* t) {
             case change::mute: in.mutes.insert(x.conversation); break;
             case change::unmute: in.mutes.erase(x.conversation); break;
             case change::alert_raised:
-              in.alerts[x.value.id] = x.value;
+              for (auto& a : x.alerts) in.alerts[a.id] = a;
               // Keep what the inbox keeps: the newest alerts only.
               while (in.alerts.size() > kMaxAlertsKept) in.alerts.erase(in.alerts.begin());
               break;
             case change::alert_acked:
-              if (auto it = in.alerts.find(x.value.id); it != in.alerts.end()) it->second.acked = true;
+              for (auto& a : x.alerts)
+                if (auto it = in.alerts.find(a.id); it != in.alerts.end()) it->second.acked = true;
               break;
           }
         } else if constexpr (std::is_same_v<T, inbox_image>) {

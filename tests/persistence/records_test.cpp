@@ -147,9 +147,13 @@ TEST(Store, CompactFoldsJournalIntoSnapshot_AndRecoveryIsUnchanged) {
   append(sample_conversation());
   append(consent_record{"spa", "+12025550142", "+12025550100", consent_state::no});
   append(inbox_record{"spa", "ana", inbox_record::change::pin, 7, {}});
+  alert al;
+  al.id = 3;
+  al.conversation = 7;
+  append(inbox_record{"spa", "ana", inbox_record::change::alert_raised, 0, {al}});
   auto before = s->recover();
   ASSERT_TRUE(before.ok());
-  EXPECT_EQ(before->replayed_records, 4u);
+  EXPECT_EQ(before->replayed_records, 5u);
   ASSERT_TRUE(s->compact().ok());
   auto after = s->recover();
   ASSERT_TRUE(after.ok());
@@ -159,6 +163,7 @@ TEST(Store, CompactFoldsJournalIntoSnapshot_AndRecoveryIsUnchanged) {
   EXPECT_EQ(b.conversations.at(7).messages.at(42).conversation, 7u);
   EXPECT_EQ(b.consent.at({"+12025550142", "+12025550100"}), consent_state::no);
   EXPECT_EQ(b.inboxes.at("ana").pins.count(7), 1u);
+  EXPECT_EQ(b.inboxes.at("ana").alerts.at(3).conversation, 7u);
   EXPECT_EQ(b.conversations.at(7).image.assignee, "ana");
 }
 

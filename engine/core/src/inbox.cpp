@@ -73,55 +73,61 @@ void inbox_view::remove_from_badge(const badge& b) {
   badge_.unread_messages -= b.unread_messages;
 }
 
-bool inbox_view::apply(const conversation_view& v, access acc) {
+namespace {
+// True when anything shown in a row differs (compared in place: no copies on the hot path).
+bool row_differs(const conversation_view& a, const conversation_view& b) {
+  if (a.current_folder() != b.current_folder() || a.unread_count() != b.unread_count() ||
+      a.last_activity != b.last_activity || a.archived != b.archived || a.hidden != b.hidden ||
+      a.message_count != b.message_count || a.last_direction != b.last_direction ||
+      a.has_messages != b.has_messages || a.preview != b.preview || a.assignee != b.assignee ||
+      a.contact.has_value() != b.contact.has_value())
+    return true;
+  return a.contact && (a.contact->id != b.contact->id || a.contact->kind != b.contact->kind ||
+                       a.contact->first_name != b.contact->first_name ||
+                       a.contact->last_name != b.contact->last_name);
+}
+}  // namespace
+
+bool inbox_view::apply(conversation_view v, access acc) {
   auto it = entries_.find(v.id);
   if (it == entries_.end()) {
-    if (acc == access::none) return false;
-    entry e{v, acc};
+    if (acc == access::none) {
+      // Remember the version, so an older "visible" view arriving late cannot revive it.
+      entries_.emplace(v.id, entry{std::move(v), acc});
+      return false;
+    }
     order_.insert({v.last_activity, v.id});
     if (pinned(v.id)) pinned_order_.insert({v.last_activity, v.id});
+    auto id = v.id;
+    auto& e = entries_.emplace(id, entry{std::move(v), acc}).first->second;
     add_to_badge(contribution(e));
-    entries_.emplace(v.id, std::move(e));
     return true;
   }
   auto& e = it->second;
+  if (v.version != 0 && v.version < e.view.version) return false;  // stale
   remove_from_badge(contribution(e));
   order_key old_key{e.view.last_activity, v.id};
-  if (acc == access::none) {
+  bool was_reachable = e.acc != access::none;
+  bool reachable = acc != access::none;
+  if (was_reachable && (!reachable || e.view.last_activity != v.last_activity)) {
     order_.erase(old_key);
     pinned_order_.erase(old_key);
-    entries_.erase(it);
-    return true;
   }
-  auto before = make_row(e);
-  if (e.view.last_activity != v.last_activity) {
-    order_.erase(old_key);
+  if (reachable && (!was_reachable || e.view.last_activity != v.last_activity)) {
     order_.insert({v.last_activity, v.id});
-    if (pinned_order_.erase(old_key)) pinned_order_.insert({v.last_activity, v.id});
+    if (pinned(v.id)) pinned_order_.insert({v.last_activity, v.id});
   }
-  e.view = v;
-  bool access_changed = e.acc != acc;
+  bool changed = was_reachable != reachable || (reachable && (e.acc != acc || row_differs(e.view, v)));
+  e.view = std::move(v);
   e.acc = acc;
   add_to_badge(contribution(e));
-  auto after = make_row(e);
-  // A row changed when anything shown in it changed.
-  const auto& a = before.view;
-  const auto& b = after.view;
-  return access_changed || before.current_folder != after.current_folder ||
-         before.unread_count != after.unread_count || a.last_activity != b.last_activity ||
-         a.preview != b.preview || a.archived != b.archived || a.hidden != b.hidden ||
-         a.assignee != b.assignee || a.message_count != b.message_count ||
-         a.last_direction != b.last_direction || a.has_messages != b.has_messages ||
-         (a.contact.has_value() != b.contact.has_value()) ||
-         (a.contact && (a.contact->id != b.contact->id ||
-                        a.contact->full_name() != b.contact->full_name() ||
-                        a.contact->kind != b.contact->kind));
+  return changed;
 }
 
 bool inbox_view::set_pinned(conversation_id id, bool on) {
   bool changed = on ? pins_.insert(id).second : pins_.erase(id) > 0;
   if (!changed) return false;
-  if (auto it = entries_.find(id); it != entries_.end()) {
+  if (auto it = entries_.find(id); it != entries_.end() && it->second.acc != access::none) {
     order_key key{it->second.view.last_activity, id};
     if (on)
       pinned_order_.insert(key);
@@ -156,7 +162,7 @@ inbox_row inbox_view::make_row(const entry& e) const {
 
 std::optional<inbox_row> inbox_view::row(conversation_id id) const {
   auto it = entries_.find(id);
-  if (it == entries_.end()) return std::nullopt;
+  if (it == entries_.end() || it->second.acc == access::none) return std::nullopt;
   return make_row(it->second);
 }
 

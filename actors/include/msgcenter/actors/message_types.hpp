@@ -40,6 +40,7 @@ using result_history = result<history_reply>;
 using result_export = result<export_reply>;
 using result_number = result<number_put_reply>;
 using result_contact = result<contact_put_reply>;
+using result_append = result<conv_append_reply>;
 using result_carrier = result<carrier_account>;
 }  // namespace msgcenter::actors
 
@@ -106,6 +107,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::conv_get_message)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::conv_dump)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::conv_dump_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::inbox_update)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::inbox_batch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::result_append)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::inbox_list_cmd)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::inbox_flag_cmd)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::inbox_row_cmd)

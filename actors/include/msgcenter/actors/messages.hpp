@@ -37,9 +37,13 @@ struct conv_refresh {
 };
 
 /// Append messages (ids assigned by the business actor). Reply: result<std::vector<message>>
-/// (the stored messages), once durable and applied by every inbox that can see them.
+/// (the stored messages), once durable and applied by every inbox that can see them; with
+/// return_updates: result<conv_append_reply>, once durable (the caller updates the inboxes).
 struct conv_append {
   std::vector<message> messages;
+  /// Batches: instead of telling the inboxes itself, the conversation returns their updates
+  /// (conv_append_reply::updates) so the caller sends each inbox one message per batch.
+  bool return_updates = false;
 };
 
 /// A staff command on shared state. Reply: result<conversation_view> for the viewer.
@@ -99,6 +103,8 @@ struct conv_dump_reply {
 
 // ---- conversation -> inbox ----------------------------------------------------------
 
+struct inbox_update;
+
 struct alert_spec {
   alert_kind kind = alert_kind::message;
   message_id message = 0;
@@ -110,7 +116,19 @@ struct inbox_update {
   conversation_view view;
   access acc = access::none;
   std::vector<alert_spec> alerts;
-  std::vector<message> new_messages;  ///< for `message` events (only when visible)
+  /// For `message` events (only when visible); one list shared by every inbox's update.
+  std::shared_ptr<const std::vector<message>> new_messages;
+};
+
+/// The reply to conv_append with return_updates.
+struct conv_append_reply {
+  std::vector<message> stored;
+  std::vector<std::pair<caf::actor, inbox_update>> updates;
+};
+
+/// Many conversations' updates for one inbox (an inbound batch). Reply: unit (applied).
+struct inbox_batch {
+  std::vector<inbox_update> updates;
 };
 
 // ---- business -> inbox ---------------------------------------------------------------

@@ -52,7 +52,7 @@ struct inbox_record {
   std::string staff;
   change what = change::pin;
   conversation_id conversation = 0;  ///< pin..unmute
-  alert value;                       ///< alert_raised (whole alert), alert_acked (id)
+  std::vector<alert> alerts;         ///< alert_raised: the new alerts; alert_acked: the one acked
 };
 
 /// A staff member's own inbox state as a whole (snapshots).

@@ -45,6 +45,9 @@ enum type_flag : std::uint8_t {
 /// A plain value: sent from conversation actors to inbox actors.
 struct conversation_view {
   conversation_id id = 0;
+  /// Increases with every change the conversation propagates: an inbox ignores a view older
+  /// than the one it holds (updates reach it by more than one path). 0: unversioned.
+  std::uint64_t version = 0;
   std::string number;
   std::string phone;
   std::string location;

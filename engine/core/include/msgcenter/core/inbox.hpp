@@ -82,8 +82,9 @@ class inbox_view {
   [[nodiscard]] const std::string& staff_id() const noexcept { return staff_id_; }
 
   /// Stores the latest view of a conversation and the viewer's access to it; access::none
-  /// forgets it. Returns true when this viewer's row changed (for change events).
-  bool apply(const conversation_view& v, access acc);
+  /// takes it out of reach. A view older (by version) than the one held is ignored.
+  /// Returns true when this viewer's row changed (for change events).
+  bool apply(conversation_view v, access acc);
 
   /// Pin state is kept even while the conversation is out of reach. Returns true on change.
   bool set_pinned(conversation_id id, bool on);
@@ -96,7 +97,8 @@ class inbox_view {
   /// The viewer's row, when the conversation is within reach.
   [[nodiscard]] std::optional<inbox_row> row(conversation_id id) const;
   [[nodiscard]] const badge& current_badge() const noexcept { return badge_; }
-  [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
+  /// Conversations within reach.
+  [[nodiscard]] std::size_t size() const noexcept { return order_.size(); }
 
   /// inbox.list. Errors: invalid_argument (limit out of range, bad cursor),
   /// permission_denied (`assignee` naming someone else without manage_messages).
