@@ -58,7 +58,7 @@ inbox_updates build_updates(conversation_host& h, const std::vector<std::string>
     up.view.read = h.state.read_point_for(staff_id, dir);
     up.acc = acc;
     if (auto it = ex.alerts.find(staff_id); it != ex.alerts.end()) up.alerts = std::move(it->second);
-    if (acc == access::visible && !ex.new_messages.empty()) {
+    if (acc == access::visible && (shared_messages || !ex.new_messages.empty())) {
       if (!shared_messages)
         shared_messages = std::make_shared<const std::vector<message>>(std::move(ex.new_messages));
       up.new_messages = shared_messages;
