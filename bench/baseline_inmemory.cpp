@@ -26,26 +26,16 @@ void baseline_inbox_store::set_subscribe_all(std::size_t s, bool on) {
   staff_[s].subscribe_all = on;
 }
 
-void baseline_inbox_store::grow(std::uint32_t c) {
-  for (auto& st : staff_) {
-    if (st.prev.size() > c) continue;
-    std::size_t n = std::max<std::size_t>(c + 1, st.prev.size() * 2);
-    st.prev.resize(n, nil);
-    st.next.resize(n, nil);
-    st.flags.resize(n, 0);
-    if (mode_ == read_status_mode::per_staff) st.seen.resize(n, 0);
-  }
-}
-
-std::uint64_t baseline_inbox_store::unread_of(const staff_state& st, std::uint32_t c) const {
+std::uint64_t baseline_inbox_store::unread_of(std::size_t s, std::uint32_t c) const {
   const auto& cv = convs_[c];
-  auto seen = mode_ == read_status_mode::shared ? cv.shared_seen : st.seen[c];
+  auto seen = mode_ == read_status_mode::shared ? cv.shared_seen : at(c, s).seen;
   return cv.inbound_count - std::min(seen, cv.inbound_count);
 }
 
-bool baseline_inbox_store::counts_in_badge(const staff_state& st, std::uint32_t c) const {
+bool baseline_inbox_store::counts_in_badge(std::size_t s, std::uint32_t c) const {
   const auto& cv = convs_[c];
-  return (st.flags[c] & 1) && !(st.flags[c] & 2) && !cv.archived && !cv.hidden;
+  const auto f = at(c, s).flags;
+  return (f & 1) && !(f & 2) && !cv.archived && !cv.hidden;
 }
 
 void baseline_inbox_store::assign(std::uint32_t c, std::size_t s) {
@@ -54,47 +44,48 @@ void baseline_inbox_store::assign(std::uint32_t c, std::size_t s) {
 
 void baseline_inbox_store::mute(std::size_t s, std::uint32_t c) {
   if (c >= convs_.size()) return;
-  auto& st = staff_[s];
-  if (st.flags[c] & 2) return;
-  if (counts_in_badge(st, c)) {
-    auto u = unread_of(st, c);
+  auto& n = at(c, s);
+  if (n.flags & 2) return;
+  if (counts_in_badge(s, c)) {
+    auto u = unread_of(s, c);
     if (u > 0) {
-      st.badge_value.unread_conversations -= 1;
-      st.badge_value.unread_messages -= u;
+      staff_[s].badge_value.unread_conversations -= 1;
+      staff_[s].badge_value.unread_messages -= u;
     }
   }
-  st.flags[c] |= 2;
+  n.flags |= 2;
 }
 
-void baseline_inbox_store::unlink(staff_state& st, std::uint32_t c) {
-  auto p = st.prev[c];
-  auto n = st.next[c];
-  if (p != nil) st.next[p] = n; else st.head = n;
-  if (n != nil) st.prev[n] = p;
-  st.prev[c] = st.next[c] = nil;
+void baseline_inbox_store::unlink(std::size_t s, std::uint32_t c) {
+  auto& n = at(c, s);
+  if (n.prev != nil) at(n.prev, s).next = n.next; else staff_[s].head = n.next;
+  if (n.next != nil) at(n.next, s).prev = n.prev;
+  n.prev = n.next = nil;
 }
 
 // Inserts `c` in (last_activity, id) descending order, walking from the front: O(1) when the
 // conversation just received the newest message, which is the case in a burst.
-void baseline_inbox_store::link_in_order(staff_state& st, std::uint32_t c) {
+void baseline_inbox_store::link_in_order(std::size_t s, std::uint32_t c) {
   const auto key_a = convs_[c].last_activity;
   auto before = [&](std::uint32_t x) {  // x sorts before c
     auto a = convs_[x].last_activity;
     return a != key_a ? a > key_a : x > c;
   };
+  auto& st = staff_[s];
   std::uint32_t prev = nil;
   std::uint32_t cur = st.head;
   while (cur != nil && before(cur)) {
     prev = cur;
-    cur = st.next[cur];
+    cur = at(cur, s).next;
   }
-  st.prev[c] = prev;
-  st.next[c] = cur;
-  if (prev != nil) st.next[prev] = c; else st.head = c;
-  if (cur != nil) st.prev[cur] = c;
+  auto& n = at(c, s);
+  n.prev = prev;
+  n.next = cur;
+  if (prev != nil) at(prev, s).next = c; else st.head = c;
+  if (cur != nil) at(cur, s).prev = c;
 }
 
-std::int64_t baseline_inbox_store::ingest(const inbound_request& r, millis at) {
+std::int64_t baseline_inbox_store::ingest(const inbound_request& r, millis when) {
   std::string to = r.to;
   std::string from = r.from;
   if (normalize_) {
@@ -114,19 +105,20 @@ std::int64_t baseline_inbox_store::ingest(const inbound_request& r, millis at) {
   key.append(from);
   auto [ci, fresh] = conv_index_.try_emplace(std::move(key), static_cast<std::uint32_t>(convs_.size()));
   const std::uint32_t c = ci->second;
+  const std::size_t staff = staff_.size();
   if (fresh) {
     convs_.emplace_back();
     convs_.back().number = num->second;
     convs_.back().phone = from;
-    grow(c);
+    nodes_.resize(nodes_.size() + staff);
   }
   auto& cv = convs_[c];
 
   // Badge contributions before the change, per staff member.
   thread_local std::vector<std::uint64_t> before;
-  before.assign(staff_.size(), 0);
-  for (std::size_t s = 0; s < staff_.size(); ++s)
-    if (!fresh && counts_in_badge(staff_[s], c)) before[s] = unread_of(staff_[s], c);
+  before.assign(staff, 0);
+  for (std::size_t s = 0; s < staff; ++s)
+    if (!fresh && counts_in_badge(s, c)) before[s] = unread_of(s, c);
 
   message m;
   m.id = next_message_++;
@@ -135,7 +127,7 @@ std::int64_t baseline_inbox_store::ingest(const inbound_request& r, millis at) {
   m.body = r.body;
   m.media = r.media;
   m.provider_id = r.provider_id;
-  m.at = std::max(at, cv.last_activity);
+  m.at = std::max(when, cv.last_activity);
   if (!m.provider_id.empty()) providers_.emplace(m.provider_id, std::make_pair(c, m.id));
   cv.last_activity = m.at;
   cv.inbound_count += 1;
@@ -148,19 +140,19 @@ std::int64_t baseline_inbox_store::ingest(const inbound_request& r, millis at) {
   cv.messages.push_back(std::move(m));
 
   const bool owned = cv.assignee >= 0;
-  for (std::size_t s = 0; s < staff_.size(); ++s) {
+  for (std::size_t s = 0; s < staff; ++s) {
     auto& st = staff_[s];
-    if (st.flags[c] & 1) unlink(st, c);
-    st.flags[c] |= 1;
-    link_in_order(st, c);
-    if (counts_in_badge(st, c)) {
-      auto after = unread_of(st, c);
+    if (at(c, s).flags & 1) unlink(s, c);
+    at(c, s).flags |= 1;
+    link_in_order(s, c);
+    if (counts_in_badge(s, c)) {
+      auto after = unread_of(s, c);
       if (before[s] == 0 && after > 0) st.badge_value.unread_conversations += 1;
       if (before[s] > 0 && after == 0) st.badge_value.unread_conversations -= 1;
       st.badge_value.unread_messages += after - before[s];
     }
     bool alerted = owned ? cv.assignee == static_cast<int>(s) : true;
-    alerted = (alerted || st.subscribe_all) && !(st.flags[c] & 2);
+    alerted = (alerted || st.subscribe_all) && !(at(c, s).flags & 2);
     if (alerted) {
       st.alerts.push_back(alert{st.next_alert++, alert_kind::message, c, mid, mat, false});
       if (st.alerts.size() > kMaxAlertsKept) st.alerts.pop_front();
@@ -169,31 +161,31 @@ std::int64_t baseline_inbox_store::ingest(const inbound_request& r, millis at) {
   return c;
 }
 
-void baseline_inbox_store::ingest_batch(const std::vector<inbound_request>& batch, millis at,
+void baseline_inbox_store::ingest_batch(const std::vector<inbound_request>& batch, millis when,
                                         std::vector<std::int64_t>& acks) {
   acks.clear();
   acks.reserve(batch.size());
-  for (const auto& r : batch) acks.push_back(ingest(r, r.at ? *r.at : at));
+  for (const auto& r : batch) acks.push_back(ingest(r, r.at ? *r.at : when));
 }
 
-void baseline_inbox_store::mark_read(std::size_t s, std::uint32_t c) {
+void baseline_inbox_store::mark_read(std::size_t reader, std::uint32_t c) {
   if (c >= convs_.size()) return;
   auto& cv = convs_[c];
-  auto settle = [&](staff_state& st, std::uint64_t new_seen, bool shared) {
-    if (counts_in_badge(st, c)) {
-      auto u = unread_of(st, c);
+  auto settle = [&](std::size_t s) {
+    if (counts_in_badge(s, c)) {
+      auto u = unread_of(s, c);
       if (u > 0) {
-        st.badge_value.unread_conversations -= 1;
-        st.badge_value.unread_messages -= u;
+        staff_[s].badge_value.unread_conversations -= 1;
+        staff_[s].badge_value.unread_messages -= u;
       }
     }
-    if (!shared) st.seen[c] = new_seen;
   };
   if (mode_ == read_status_mode::shared) {
-    for (auto& st : staff_) settle(st, cv.inbound_count, true);
+    for (std::size_t s = 0; s < staff_.size(); ++s) settle(s);
     cv.shared_seen = cv.inbound_count;
   } else {
-    settle(staff_[s], cv.inbound_count, false);
+    settle(reader);
+    at(c, reader).seen = cv.inbound_count;
   }
 }
 
@@ -201,12 +193,11 @@ std::vector<inbox_row> baseline_inbox_store::list(std::size_t s, std::size_t lim
                                                   bool unread_only) const {
   std::vector<inbox_row> rows;
   rows.reserve(limit);
-  const auto& st = staff_[s];
-  for (auto c = st.head; c != nil && rows.size() < limit; c = st.next[c]) {
+  for (auto c = staff_[s].head; c != nil && rows.size() < limit; c = at(c, s).next) {
     const auto& cv = convs_[c];
     if (cv.archived) continue;
     if (assignee >= 0 && cv.assignee != assignee) continue;
-    auto unread = unread_of(st, c);
+    auto unread = unread_of(s, c);
     if (unread_only && unread == 0) continue;
     inbox_row row;
     row.view.id = c;
@@ -219,7 +210,7 @@ std::vector<inbox_row> baseline_inbox_store::list(std::size_t s, std::size_t lim
     row.view.inbound_count = cv.inbound_count;
     row.unread_count = unread;
     row.current_folder = unread > 0 ? folder::unread : folder::read;
-    row.muted = (st.flags[c] & 2) != 0;
+    row.muted = (at(c, s).flags & 2) != 0;
     rows.push_back(std::move(row));
   }
   return rows;

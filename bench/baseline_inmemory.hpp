@@ -13,7 +13,7 @@
 //     plus subscribe_all; minus who muted it; at most kMaxAlertsKept per staff member).
 //
 // The inbox index is an intrusive doubly linked list per staff member ordered by (last
-// activity, id) descending: a new message moves its conversation to (or near) the front in
+// activity, id) descending, its nodes stored conversation-major: a new message moves its conversation to (or near) the front in
 // O(1) when times arrive in order, which is what a burst looks like. A message with an
 // older time walks from the front to its place. Listing the first page walks the list.
 //
@@ -81,13 +81,16 @@ class baseline_inbox_store {
     bool archived = false;
     bool hidden = false;
     std::string preview;
-    std::deque<message> messages;
+    std::vector<message> messages;  // append-only: a vector, not a deque (a deque costs ~600 B at its first element)
+  };
+  // One per (conversation, staff member), stored conversation-major (index c * staff + s)
+  // so that a message touches one contiguous run of nodes, not one cache line per staff.
+  struct node {
+    std::uint32_t prev = nil, next = nil;
+    std::uint64_t seen = 0;  ///< per-staff read point
+    std::uint8_t flags = 0;  ///< bit 0 listed, bit 1 muted
   };
   struct staff_state {
-    // Per conversation, indexed by conversation id (dense).
-    std::vector<std::uint32_t> prev, next;
-    std::vector<std::uint64_t> seen;  // per-staff read points
-    std::vector<std::uint8_t> flags;  // bit 0 listed, bit 1 muted
     std::uint32_t head = nil;
     bool subscribe_all = false;
     badge badge_value;
@@ -95,11 +98,14 @@ class baseline_inbox_store {
     alert_id next_alert = 1;
   };
 
-  [[nodiscard]] std::uint64_t unread_of(const staff_state& st, std::uint32_t c) const;
-  [[nodiscard]] bool counts_in_badge(const staff_state& st, std::uint32_t c) const;
-  void unlink(staff_state& st, std::uint32_t c);
-  void link_in_order(staff_state& st, std::uint32_t c);
-  void grow(std::uint32_t c);
+  [[nodiscard]] node& at(std::uint32_t c, std::size_t s) { return nodes_[c * staff_.size() + s]; }
+  [[nodiscard]] const node& at(std::uint32_t c, std::size_t s) const {
+    return nodes_[c * staff_.size() + s];
+  }
+  [[nodiscard]] std::uint64_t unread_of(std::size_t s, std::uint32_t c) const;
+  [[nodiscard]] bool counts_in_badge(std::size_t s, std::uint32_t c) const;
+  void unlink(std::size_t s, std::uint32_t c);
+  void link_in_order(std::size_t s, std::uint32_t c);
 
   std::vector<std::string> numbers_;
   std::unordered_map<std::string, std::uint32_t> number_index_;
@@ -107,6 +113,7 @@ class baseline_inbox_store {
   std::unordered_map<std::string, std::pair<std::uint32_t, message_id>> providers_;
   std::vector<conversation> convs_;
   std::vector<staff_state> staff_;
+  std::vector<node> nodes_;
   read_status_mode mode_;
   bool normalize_;
   message_id next_message_ = 1;

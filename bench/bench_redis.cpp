@@ -121,6 +121,7 @@ class redis_server {
     remove_tree(dir_);
   }
 
+  [[nodiscard]] int pid() const noexcept { return pid_ > 0 ? pid_ : 0; }
   [[nodiscard]] redis_ptr connect() const {
     return redis_ptr(redisConnect(host_.c_str(), port_));
   }
@@ -165,6 +166,7 @@ void BM_RedisBurst(benchmark::State& state) {
   std::vector<double> lat;
   std::uint64_t messages = 0, commands = 0, errors = 0;
   std::int64_t ts = 1'700'000'000'000;
+  cpu_noise noise(server->pid());
   for (auto _ : state) {
     auto t0 = clock_type::now();
     std::size_t sent = 0;
@@ -207,6 +209,7 @@ void BM_RedisBurst(benchmark::State& state) {
   state.counters["commands_per_s"] =
       benchmark::Counter(static_cast<double>(commands), benchmark::Counter::kIsRate);
   state.counters["errors"] = static_cast<double>(errors);
+  state.counters["other_load_cores"] = noise.other_cores();
   if (!lat.empty()) {
     state.counters["p50_batch_ms"] = percentile(lat, 0.5);
     state.counters["p99_batch_ms"] = percentile(lat, 0.99);

@@ -17,6 +17,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -135,6 +137,57 @@ inline void remove_tree(const std::string& path) {
 }
 
 using clock_type = std::chrono::steady_clock;
+
+/// utime + stime of process `pid` (0: this process) in clock ticks; 0 when unknown.
+inline std::uint64_t process_ticks(int pid = 0) {
+  std::ifstream f(pid ? "/proc/" + std::to_string(pid) + "/stat" : std::string("/proc/self/stat"));
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  auto close = text.rfind(')');  // the command name may contain spaces
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(text.substr(close + 2));
+  std::string field;
+  std::uint64_t utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14) utime = std::strtoull(field.c_str(), nullptr, 10);
+    if (i == 15) stime = std::strtoull(field.c_str(), nullptr, 10);
+  }
+  return utime + stime;
+}
+
+/// Busy clock ticks of the whole machine (/proc/stat: user nice system irq softirq steal).
+inline std::uint64_t machine_busy_ticks() {
+  std::ifstream f("/proc/stat");
+  std::string cpu;
+  std::uint64_t v[8] = {};
+  f >> cpu;
+  for (auto& x : v) f >> x;
+  return v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+}
+
+/// How much CPU other processes used while a measurement ran, in cores (0 = a quiet
+/// machine; 1 = another process kept one core busy). Steal time counts as others'.
+/// `helper_pid` names a process of the measurement itself (redis-server) not to count.
+class cpu_noise {
+ public:
+  explicit cpu_noise(int helper_pid = 0) : helper_(helper_pid) { start(); }
+  void start() {
+    t0_ = clock_type::now();
+    busy0_ = machine_busy_ticks();
+    self0_ = process_ticks() + (helper_ ? process_ticks(helper_) : 0);
+  }
+  [[nodiscard]] double other_cores() const {
+    double secs = std::chrono::duration<double>(clock_type::now() - t0_).count();
+    auto busy = machine_busy_ticks() - busy0_;
+    auto self = process_ticks() + (helper_ ? process_ticks(helper_) : 0) - self0_;
+    if (secs <= 0 || busy < self) return 0;
+    return static_cast<double>(busy - self) / static_cast<double>(sysconf(_SC_CLK_TCK)) / secs;
+  }
+
+ private:
+  int helper_;
+  clock_type::time_point t0_;
+  std::uint64_t busy0_ = 0, self0_ = 0;
+};
 
 inline double ms_since(clock_type::time_point t0) {
   return std::chrono::duration<double, std::milli>(clock_type::now() - t0).count();

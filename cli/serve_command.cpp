@@ -54,20 +54,22 @@ bool make_dirs(const std::string& path) {
 /// A random admin key for runs without one ("mca_" + 32 characters); empty if the system
 /// has no /dev/urandom.
 std::string random_admin_key() {
-  static const char* alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";  // 56
+  static const char* alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";  // 57
   unsigned char bytes[32];
   FILE* urandom = std::fopen("/dev/urandom", "rb");
   bool ok = urandom && std::fread(bytes, 1, sizeof bytes, urandom) == sizeof bytes;
   if (urandom) std::fclose(urandom);
   if (!ok) return {};
   std::string key = "mca_";
-  for (unsigned char c : bytes) key.push_back(alphabet[c % 56]);
+  for (unsigned char c : bytes) key.push_back(alphabet[c % 57]);
   return key;
 }
 
 void print_demo(const server::demo_info& info, const std::string& base, const std::string& signed_base) {
-  std::cout << "\nDemo data loaded: business `" << info.business << "` (Lotus Day Spa), number " << info.number
-            << ", " << info.operations << " operations replayed.\nStaff tokens:\n";
+  std::cout << "\nDemo data " << (info.already_loaded ? "found in the store" : "loaded") << ": business `"
+            << info.business << "` (Lotus Day Spa), number " << info.number;
+  if (!info.already_loaded) std::cout << ", " << info.operations << " operations replayed";
+  std::cout << ".\nStaff tokens" << (info.already_loaded ? " (new ones; earlier ones stay valid)" : "") << ":\n";
   for (const auto& s : info.staff) std::cout << "  " << s.staff << " (" << s.name << "): " << s.token << "\n";
   const std::string& token = info.staff.front().token;
   std::cout << "\nTry it (as " << info.staff.front().staff << "):\n"

@@ -13,6 +13,7 @@ packages=(
   nlohmann-json3-dev    # the JSON protocol
   libcli11-dev          # command-line parsing
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
+  libboost-dev libssl-dev openssl  # msgcenter serve: Boost.Beast/Asio HTTP, HMAC/SHA-256/TLS
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -107,6 +107,9 @@ struct http_server::impl {
   std::condition_variable idle_cv;
 
   net::io_context ioc;
+  /// Keeps ioc.run() going while no socket operation is pending (e.g. during stop(), when
+  /// the only outstanding work is an engine call on a worker that will post its answer).
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> keep_running;
   std::optional<net::thread_pool> workers;
   std::optional<tcp::acceptor> acceptor;
   std::optional<net::steady_timer> accept_retry;
@@ -152,12 +155,19 @@ class session : public std::enable_shared_from_this<session> {
     if (sse_ || !busy_) close();
   }
 
+  /// Moves the queued events into the next write, unless a write is still running: then
+  /// they stay queued (and count against the bound) until the socket takes the current one.
   void sse_flush() {
+    if (!sse_ || closed_) return;
     std::deque<staff_event> batch;
     {
       std::lock_guard<std::mutex> guard(sse_->mutex);
-      sse_->flush_posted = false;
-      batch.swap(sse_->pending);
+      // While writing, flush_posted stays set so the engine posts no more flushes: the
+      // write's completion calls this again.
+      if (!writing_) {
+        sse_->flush_posted = false;
+        batch.swap(sse_->pending);
+      }
     }
     for (const auto& ev : batch) next_ += format_event(ev);
     sse_write();
@@ -463,6 +473,11 @@ class session : public std::enable_shared_from_this<session> {
         "HTTP/1.1 200 OK\r\nServer: msgcenter\r\nContent-Type: text/event-stream\r\n"
         "Cache-Control: no-store\r\nConnection: close\r\nX-Accel-Buffering: no\r\n\r\n"
         "retry: 3000\n: subscribed after " + std::to_string(start_seq) + "\n\n";
+    if (limits().sse_send_buffer_bytes > 0) {
+      beast::error_code ignored;
+      stream_.socket().set_option(
+          net::socket_base::send_buffer_size(static_cast<int>(limits().sse_send_buffer_bytes)), ignored);
+    }
     // Reading detects a client that went away; the read has no deadline (writes do).
     stream_.expires_never();
     watch_peer();
@@ -472,6 +487,9 @@ class session : public std::enable_shared_from_this<session> {
 
   void watch_peer() {
     stream_.async_read_some(net::buffer(peer_buf_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      // A write timing out closes the socket under this read too: leave the verdict (slow
+      // reader) to the write's handler.
+      if (ec == net::error::operation_aborted && self->writing_) return;
       if (ec) return self->close();
       self->watch_peer();  // a client has nothing to say on an event stream: ignore it
     });
@@ -496,8 +514,9 @@ class session : public std::enable_shared_from_this<session> {
     net::async_write(stream_, net::buffer(out_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
       self->writing_ = false;
       self->out_.clear();
+      if (ec == beast::error::timeout) return self->sse_overflow();  // a reader too slow
       if (ec) return self->close();
-      self->sse_write();
+      self->sse_flush();  // what queued up meanwhile, in one write
     });
   }
 
@@ -585,6 +604,7 @@ status http_server::start() {
   }
   s.bound_port = s.acceptor->local_endpoint().port();
   s.workers.emplace(std::max(1u, s.opts.limits.workers));
+  s.keep_running.emplace(s.ioc.get_executor());
   s.do_accept();
   for (unsigned i = 0; i < std::max(1u, s.opts.io_threads); ++i) s.threads.emplace_back([&s] { s.ioc.run(); });
   return unit{};
@@ -633,6 +653,7 @@ std::size_t http_server::stop() {
   channels.clear();
   // 5. Stop the threads. Handlers still queued are destroyed with the io_context.
   s.workers->join();
+  s.keep_running.reset();
   s.ioc.stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();

@@ -87,7 +87,8 @@ result<serve_config> load_serve_config(const std::string& path) {
       if (!l.is_object()) throw config_error{"`limits` must be an object"};
       check_keys(l, {"max_body_bytes", "max_header_bytes", "header_timeout_ms", "body_timeout_ms",
                      "write_timeout_ms", "rate_per_second", "rate_burst", "max_connections", "workers",
-                     "max_queued_requests", "sse_queue_events", "sse_heartbeat_ms", "shutdown_grace_ms"},
+                     "max_queued_requests", "sse_queue_events", "sse_heartbeat_ms", "sse_send_buffer_bytes",
+                     "shutdown_grace_ms"},
                  "limits.");
       auto& lim = cfg.server.limits;
       using ms = std::chrono::milliseconds;
@@ -103,6 +104,7 @@ result<serve_config> load_serve_config(const std::string& path) {
       if (l.contains("max_queued_requests")) lim.max_queued_requests = count(l, "max_queued_requests");
       if (l.contains("sse_queue_events")) lim.sse_queue_events = count(l, "sse_queue_events");
       if (l.contains("sse_heartbeat_ms")) lim.sse_heartbeat = ms(count(l, "sse_heartbeat_ms"));
+      if (l.contains("sse_send_buffer_bytes")) lim.sse_send_buffer_bytes = count(l, "sse_send_buffer_bytes");
       if (l.contains("shutdown_grace_ms")) lim.shutdown_grace = ms(count(l, "shutdown_grace_ms"));
     }
   } catch (const config_error& e) {

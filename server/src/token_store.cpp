@@ -70,6 +70,8 @@ result<std::unique_ptr<token_store>> token_store::open(std::string path) {
       e.owner.business = t.at("business").get<std::string>();
       e.owner.staff = t.at("staff").get<std::string>();
       e.created_ms = t.value("created_ms", std::int64_t{0});
+      e.order = t.value("order", std::uint64_t{0});
+      store->last_order_ = std::max(store->last_order_, e.order);
       store->by_hash_.emplace(t.at("hash").get<std::string>(), std::move(e));
     }
   } catch (const json::exception& e) {
@@ -89,7 +91,8 @@ status token_store::save(const table& next) const {
     list.push_back({{"hash", row->first},
                     {"business", row->second.owner.business},
                     {"staff", row->second.owner.staff},
-                    {"created_ms", row->second.created_ms}});
+                    {"created_ms", row->second.created_ms},
+                    {"order", row->second.order}});
   const std::string text = json{{"version", 1}, {"hash", "sha256"}, {"tokens", list}}.dump(1) + "\n";
   const std::string tmp = path_ + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -116,15 +119,16 @@ result<std::string> token_store::issue(const std::string& business, const std::s
   const std::string hash = crypto::sha256_hex(token);
   std::unique_lock lock(mutex_);
   table next = by_hash_;
-  next.emplace(hash, entry{{business, staff}, now_ms()});
+  next.emplace(hash, entry{{business, staff}, now_ms(), last_order_ + 1});
   // Keep at most kMaxTokensPerStaff: drop the oldest.
-  std::vector<std::pair<std::int64_t, std::string>> mine;
+  std::vector<std::pair<std::uint64_t, std::string>> mine;
   for (const auto& [h, e] : next)
-    if (e.owner.business == business && e.owner.staff == staff && h != hash) mine.emplace_back(e.created_ms, h);
+    if (e.owner.business == business && e.owner.staff == staff && h != hash) mine.emplace_back(e.order, h);
   std::sort(mine.begin(), mine.end());
   for (std::size_t i = 0; i + kMaxTokensPerStaff <= mine.size(); ++i) next.erase(mine[i].second);
   if (auto saved = save(next); !saved) return saved.error();
   by_hash_.swap(next);
+  ++last_order_;
   return token;
 }
 
@@ -140,11 +144,11 @@ std::optional<token_owner> token_store::find(std::string_view token) const {
 std::vector<token_info> token_store::list(const std::string& business, const std::string& staff) const {
   std::vector<token_info> out;
   std::shared_lock lock(mutex_);
+  std::vector<std::pair<std::uint64_t, token_info>> mine;
   for (const auto& [h, e] : by_hash_)
-    if (e.owner.business == business && e.owner.staff == staff) out.push_back({token_id_of(h), e.created_ms});
-  std::sort(out.begin(), out.end(), [](const token_info& a, const token_info& b) {
-    return a.created_ms != b.created_ms ? a.created_ms < b.created_ms : a.token_id < b.token_id;
-  });
+    if (e.owner.business == business && e.owner.staff == staff) mine.push_back({e.order, {token_id_of(h), e.created_ms}});
+  std::sort(mine.begin(), mine.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& m : mine) out.push_back(std::move(m.second));
   return out;
 }
 

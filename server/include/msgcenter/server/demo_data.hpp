@@ -26,6 +26,7 @@ struct demo_info {
   std::string twilio_auth_token; ///< the demo business's (fake) Twilio auth token
   std::vector<demo_staff> staff;
   std::size_t operations = 0;    ///< protocol operations replayed
+  bool already_loaded = false;   ///< the store had the demo already: nothing replayed
 };
 
 /// The demo day as protocol requests (JSON Lines), its times spread over the day before
@@ -33,6 +34,9 @@ struct demo_info {
 [[nodiscard]] std::vector<std::string> demo_operations(millis now);
 
 /// Replays demo_operations(now) through the protocol and issues a token per staff member.
+/// When the engine's store already holds the demo business (a restart with --data), nothing
+/// is replayed (already_loaded) and only fresh tokens are issued, since stored tokens are
+/// hashes and cannot be shown again.
 /// Errors: whatever the first failing operation answered, or the token store's.
 [[nodiscard]] result<demo_info> load_demo_data(message_center& engine, token_store& tokens,
                                                millis now);

@@ -39,6 +39,10 @@ struct server_limits {
   std::size_t sse_queue_events = 5000;
   /// Interval of the SSE heartbeat comment (keeps proxies from closing idle streams).
   std::chrono::milliseconds sse_heartbeat{15000};
+  /// Kernel send buffer (SO_SNDBUF) of an event stream's socket; 0 keeps the system's
+  /// (which autotunes up to net.ipv4.tcp_wmem, 4 MiB here). Bounds the kernel memory a
+  /// stalled subscriber holds and makes it noticed sooner.
+  std::size_t sse_send_buffer_bytes = 256 * 1024;
   /// How long stop() waits for requests in flight before giving up on them.
   std::chrono::milliseconds shutdown_grace{10000};
 };
@@ -79,7 +83,8 @@ struct serve_config {
 ///    "io_threads": 2,
 ///    "limits": {"max_body_bytes": 1048576, "header_timeout_ms": 10000, "rate_per_second": 50,
 ///               "rate_burst": 200, "max_connections": 20000, "workers": 8,
-///               "sse_queue_events": 5000, "sse_heartbeat_ms": 15000, ...}}
+///               "sse_queue_events": 5000, "sse_heartbeat_ms": 15000,
+///               "sse_send_buffer_bytes": 262144, ...}}
 /// Unknown keys are refused so a typo does not silently keep a default.
 /// Errors: invalid_argument (not JSON, unknown key, wrong type), unavailable (unreadable).
 [[nodiscard]] result<serve_config> load_serve_config(const std::string& path);

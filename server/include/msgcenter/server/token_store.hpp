@@ -70,6 +70,7 @@ class token_store {
   struct entry {
     token_owner owner;
     std::int64_t created_ms = 0;
+    std::uint64_t order = 0;  ///< issue order (tokens of one millisecond stay ordered)
   };
   using table = std::unordered_map<std::string, entry>;  ///< hex SHA-256 -> owner
 
@@ -78,6 +79,7 @@ class token_store {
   std::string path_;
   mutable std::shared_mutex mutex_;
   table by_hash_;
+  std::uint64_t last_order_ = 0;
 };
 
 }  // namespace msgcenter::server
