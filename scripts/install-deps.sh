@@ -12,6 +12,7 @@ packages=(
   libicu-dev            # IANA time zones for export
   nlohmann-json3-dev    # the JSON protocol
   libcli11-dev          # command-line parsing
+  libjemalloc-dev       # the msgcenter binary's allocator (see cli/CMakeLists.txt)
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
   libboost-dev libssl-dev openssl  # msgcenter serve: Boost.Beast/Asio HTTP, HMAC/SHA-256/TLS
 )
