@@ -6,8 +6,7 @@
 
 namespace msgcenter::bench {
 
-baseline_inbox_store::baseline_inbox_store(std::size_t staff, read_status_mode mode,
-                                           bool normalize)
+baseline_inbox_store::baseline_inbox_store(std::size_t staff, read_status_mode mode, bool normalize)
     : staff_(staff), mode_(mode), normalize_(normalize) {}
 
 void baseline_inbox_store::add_number(const std::string& number) {
@@ -58,7 +57,10 @@ void baseline_inbox_store::mute(std::size_t s, std::uint32_t c) {
 
 void baseline_inbox_store::unlink(std::size_t s, std::uint32_t c) {
   auto& n = at(c, s);
-  if (n.prev != nil) at(n.prev, s).next = n.next; else staff_[s].head = n.next;
+  if (n.prev != nil)
+    at(n.prev, s).next = n.next;
+  else
+    staff_[s].head = n.next;
   if (n.next != nil) at(n.next, s).prev = n.prev;
   n.prev = n.next = nil;
 }
@@ -81,7 +83,10 @@ void baseline_inbox_store::link_in_order(std::size_t s, std::uint32_t c) {
   auto& n = at(c, s);
   n.prev = prev;
   n.next = cur;
-  if (prev != nil) at(prev, s).next = c; else st.head = c;
+  if (prev != nil)
+    at(prev, s).next = c;
+  else
+    st.head = c;
   if (cur != nil) at(cur, s).prev = c;
 }
 
@@ -103,7 +108,8 @@ std::int64_t baseline_inbox_store::ingest(const inbound_request& r, millis when)
   key.reserve(from.size() + 4);
   key.append(reinterpret_cast<const char*>(&num->second), sizeof(num->second));
   key.append(from);
-  auto [ci, fresh] = conv_index_.try_emplace(std::move(key), static_cast<std::uint32_t>(convs_.size()));
+  auto [ci, fresh] =
+      conv_index_.try_emplace(std::move(key), static_cast<std::uint32_t>(convs_.size()));
   const std::uint32_t c = ci->second;
   const std::size_t staff = staff_.size();
   if (fresh) {

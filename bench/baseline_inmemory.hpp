@@ -13,9 +13,10 @@
 //     plus subscribe_all; minus who muted it; at most kMaxAlertsKept per staff member).
 //
 // The inbox index is an intrusive doubly linked list per staff member ordered by (last
-// activity, id) descending, its nodes stored conversation-major: a new message moves its conversation to (or near) the front in
-// O(1) when times arrive in order, which is what a burst looks like. A message with an
-// older time walks from the front to its place. Listing the first page walks the list.
+// activity, id) descending, its nodes stored conversation-major: a new message moves its
+// conversation to (or near) the front in O(1) when times arrive in order, which is what a burst
+// looks like. A message with an older time walks from the front to its place. Listing the first
+// page walks the list.
 //
 // Optionally (normalize = true) `from` and `to` go through libphonenumber as in the engine,
 // so the cost of normalization can be told apart from the bookkeeping.
@@ -62,8 +63,8 @@ class baseline_inbox_store {
   [[nodiscard]] badge badge_of(std::size_t s) const { return staff_[s].badge_value; }
   /// The first `limit` rows of staff member `s`'s inbox (folder inbox), optionally only the
   /// conversations assigned to `assignee` (>= 0) or only unread ones.
-  [[nodiscard]] std::vector<inbox_row> list(std::size_t s, std::size_t limit,
-                                            int assignee = -1, bool unread_only = false) const;
+  [[nodiscard]] std::vector<inbox_row> list(std::size_t s, std::size_t limit, int assignee = -1,
+                                            bool unread_only = false) const;
   [[nodiscard]] std::size_t conversations() const noexcept { return convs_.size(); }
   [[nodiscard]] std::size_t alerts_of(std::size_t s) const { return staff_[s].alerts.size(); }
 
@@ -81,7 +82,8 @@ class baseline_inbox_store {
     bool archived = false;
     bool hidden = false;
     std::string preview;
-    std::vector<message> messages;  // append-only: a vector, not a deque (a deque costs ~600 B at its first element)
+    std::vector<message>
+        messages;  // append-only: a vector, not a deque (a deque costs ~600 B at its first element)
   };
   // One per (conversation, staff member), stored conversation-major (index c * staff + s)
   // so that a message touches one contiguous run of nodes, not one cache line per staff.

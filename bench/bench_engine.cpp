@@ -36,7 +36,8 @@ struct batch_plan {
   }
   std::vector<inbound_request> take(const burst_source& src, std::int64_t i, std::uint64_t first,
                                     std::size_t batch) {
-    if (static_cast<std::size_t>(i) < batches.size()) return std::move(batches[static_cast<std::size_t>(i)]);
+    if (static_cast<std::size_t>(i) < batches.size())
+      return std::move(batches[static_cast<std::size_t>(i)]);
     return src.batch(first + static_cast<std::uint64_t>(i) * batch, batch);
   }
 };
@@ -69,7 +70,8 @@ void burst(benchmark::State& state, bool durable) {
   auto got = cached_world(p);
   if (!got) {
     state.SkipWithError((std::string(durable ? "durable mode unavailable: " : "setup failed: ") +
-                         got.error().message).c_str());
+                         got.error().message)
+                            .c_str());
     return;
   }
   auto& w = *got.value();
@@ -187,11 +189,12 @@ void BM_BaselineInMemoryBurst(benchmark::State& state) {
 
 void burst_args(benchmark::internal::Benchmark* b, bool baseline) {
   if (baseline)
-    b->ArgNames({"conversations", "staff", "batch", "assigned", "muted", "subscribed", "normalize"});
+    b->ArgNames(
+        {"conversations", "staff", "batch", "assigned", "muted", "subscribed", "normalize"});
   else
     b->ArgNames({"conversations", "staff", "batch", "assigned", "muted", "subscribed"});
-  auto add = [&](std::int64_t c, std::int64_t s, std::int64_t batch, std::int64_t a,
-                 std::int64_t m, std::int64_t sub) {
+  auto add = [&](std::int64_t c, std::int64_t s, std::int64_t batch, std::int64_t a, std::int64_t m,
+                 std::int64_t sub) {
     if (baseline) {
       b->Args({c, s, batch, a, m, sub, 0});
       b->Args({c, s, batch, a, m, sub, 1});
@@ -218,10 +221,12 @@ void burst_args(benchmark::internal::Benchmark* b, bool baseline) {
   add(100000, 20, 1000, 20, 0, 0);
 }
 
-BENCHMARK(BM_BaselineInMemoryBurst)->Apply([](auto* b) { burst_args(b, true); })
-    ->MinTime(1.0)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_InboundBurst)->Apply([](auto* b) { burst_args(b, false); })
-    ->MinTime(3.0)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BaselineInMemoryBurst)
+    ->Apply([](auto* b) { burst_args(b, true); }) -> MinTime(1.0) -> UseRealTime()
+        -> Unit(benchmark::kMillisecond);
+BENCHMARK(BM_InboundBurst)->Apply([](auto* b) {
+                            burst_args(b, false);
+                          }) -> MinTime(3.0) -> UseManualTime() -> Unit(benchmark::kMillisecond);
 
 // ---- inbox listing -------------------------------------------------------------------
 
@@ -264,7 +269,8 @@ void BM_InboxList(benchmark::State& state) {
   }
   state.counters["other_load_cores"] = noise.other_cores();
   state.SetItemsProcessed(state.iterations());
-  state.counters["rows"] = static_cast<double>(rows) / static_cast<double>(std::max<std::size_t>(1, k));
+  state.counters["rows"] =
+      static_cast<double>(rows) / static_cast<double>(std::max<std::size_t>(1, k));
   set_latency_counters(state, lat, "us");
 }
 BENCHMARK(BM_InboxList)
@@ -272,7 +278,8 @@ BENCHMARK(BM_InboxList)
     ->Args({100000, 20, 0})
     ->Args({100000, 20, 1})
     ->Args({100000, 20, 2})
-    ->UseRealTime()->Unit(benchmark::kMicrosecond);
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
 
 void BM_BaselineInboxList(benchmark::State& state) {
   const auto n = static_cast<std::uint64_t>(state.range(0));
@@ -286,7 +293,8 @@ void BM_BaselineInboxList(benchmark::State& state) {
     burst_source src(n);
     std::vector<std::int64_t> acks;
     for (std::uint64_t k = 0; k < n; k += 1000)
-      store->ingest_batch(src.batch(k, std::min<std::uint64_t>(1000, n - k)), 1'700'000'000'000 + static_cast<millis>(k), acks);
+      store->ingest_batch(src.batch(k, std::min<std::uint64_t>(1000, n - k)),
+                          1'700'000'000'000 + static_cast<millis>(k), acks);
     for (std::uint64_t i = 0; i < n; ++i)
       if ((i * 37) % 100 < 20) store->assign(static_cast<std::uint32_t>(i), i % staff);
     made = {n, staff};
@@ -307,7 +315,8 @@ void BM_BaselineInboxList(benchmark::State& state) {
     benchmark::DoNotOptimize(page);
   }
   state.SetItemsProcessed(state.iterations());
-  state.counters["rows"] = static_cast<double>(rows) / static_cast<double>(std::max<std::size_t>(1, k));
+  state.counters["rows"] =
+      static_cast<double>(rows) / static_cast<double>(std::max<std::size_t>(1, k));
   set_latency_counters(state, lat, "us");
 }
 BENCHMARK(BM_BaselineInboxList)
@@ -315,7 +324,8 @@ BENCHMARK(BM_BaselineInboxList)
     ->Args({100000, 20, 0})
     ->Args({100000, 20, 1})
     ->Args({100000, 20, 2})
-    ->UseRealTime()->Unit(benchmark::kMicrosecond);
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
 
 // ---- badge ---------------------------------------------------------------------------
 
@@ -356,15 +366,15 @@ BENCHMARK(BM_InboxBadge)
     ->ArgNames({"conversations", "staff", "inflight"})
     ->Args({100000, 20, 1})
     ->Args({100000, 20, 64})
-    ->UseRealTime()->Unit(benchmark::kMicrosecond);
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
 
 BENCHMARK(BM_DurableBurst)
     ->ArgNames({"conversations", "staff", "batch", "assigned", "muted", "subscribed"})
     ->Apply([](auto* b) {
       b->Args({10000, 20, 1000, 20, 0, 0});
       if (full_sweep()) b->Args({100000, 20, 1000, 20, 0, 0});
-    })
-    ->MinTime(3.0)->UseManualTime()->Unit(benchmark::kMillisecond);
+    }) -> MinTime(3.0) -> UseManualTime() -> Unit(benchmark::kMillisecond);
 
 // ---- mark_read fan-out -------------------------------------------------------------------
 
@@ -418,7 +428,8 @@ BENCHMARK(BM_MarkRead)
     ->Args({1, 20, 5000})
     ->Args({0, 100, 5000})
     ->Args({1, 100, 5000})
-    ->UseRealTime()->Unit(benchmark::kMicrosecond);
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
 
 // ---- recovery ------------------------------------------------------------------------
 
@@ -439,7 +450,8 @@ void BM_Recovery(benchmark::State& state) {
   }
   auto w = std::move(made.value());
   if (messages > conversations) {
-    auto out = run_burst(w->mc(), w->source(), w->next_message, messages - conversations, 1000, kWindow);
+    auto out =
+        run_burst(w->mc(), w->source(), w->next_message, messages - conversations, 1000, kWindow);
     if (out.failed) {
       state.SkipWithError(("ingest failed: " + out.first_error).c_str());
       return;
@@ -462,7 +474,8 @@ void BM_Recovery(benchmark::State& state) {
       state.SkipWithError(("badge after recovery failed: " + b.error().message).c_str());
       break;
     }
-    state.counters["badge_unread_conversations"] = static_cast<double>(b.value().unread_conversations);
+    state.counters["badge_unread_conversations"] =
+        static_cast<double>(b.value().unread_conversations);
     again.value()->close();
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(messages));
@@ -471,7 +484,8 @@ BENCHMARK(BM_Recovery)
     ->ArgNames({"messages", "conversations"})
     ->Args({50000, 5000})
     ->Iterations(3)
-    ->UseManualTime()->Unit(benchmark::kMillisecond);
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 // ---- memory per idle conversation ---------------------------------------------------------
 
@@ -492,7 +506,8 @@ void BM_IdleMemory(benchmark::State& state) {
       burst_source src(n);
       std::vector<std::int64_t> acks;
       for (std::uint64_t k = 0; k < n; k += 1000)
-        store.ingest_batch(src.batch(k, std::min<std::uint64_t>(1000, n - k)), 1'700'000'000'000, acks);
+        store.ingest_batch(src.batch(k, std::min<std::uint64_t>(1000, n - k)), 1'700'000'000'000,
+                           acks);
       per = static_cast<double>(rss_bytes() - std::min(rss_bytes(), rss0)) / static_cast<double>(n);
     } else {
       world_params p;
@@ -515,7 +530,8 @@ BENCHMARK(BM_IdleMemory)
     ->Args({100000, 1, 1})
     ->Args({100000, 20, 1})
     ->Iterations(1)
-    ->UseRealTime()->Unit(benchmark::kMillisecond);
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 // ---- parts of the per-message cost ----------------------------------------------------------
 

@@ -109,7 +109,8 @@ BENCHMARK(BM_RawLmdbAppend)
     ->Args({1000, 1})
     ->Args({100, 1})
     ->Args({1000, 0})
-    ->UseRealTime()->Unit(benchmark::kMillisecond);
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 // The engine's journal_writer (group commit on its own thread, crc32c frames): batches of
 // `batch` records via append_batch, `window` batches in flight.
@@ -145,7 +146,8 @@ void BM_JournalWriter(benchmark::State& state) {
   for (auto _ : state) {
     std::vector<std::string> payloads;
     payloads.reserve(batch);
-    for (std::size_t j = 0; j < batch; ++j) payloads.push_back(ps::encode_message(pool[k++ % pool.size()]));
+    for (std::size_t j = 0; j < batch; ++j)
+      payloads.push_back(ps::encode_message(pool[k++ % pool.size()]));
     {
       std::unique_lock lock(mu);
       cv.wait(lock, [&] { return in_flight < window; });
@@ -179,7 +181,8 @@ void BM_JournalWriter(benchmark::State& state) {
 BENCHMARK(BM_JournalWriter)
     ->ArgNames({"batch", "window"})
     ->Args({1000, 4})
-    ->UseManualTime()->Unit(benchmark::kMillisecond);
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace msgcenter::bench

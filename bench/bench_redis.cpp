@@ -66,11 +66,25 @@ class redis_server {
         err = "cannot make a directory or find a free port";
         return nullptr;
       }
-      std::vector<std::string> args = {
-          "redis-server", "--port", std::to_string(s->port_), "--bind", "127.0.0.1",
-          "--dir", s->dir_, "--save", "", "--daemonize", "no", "--protected-mode", "no",
-          "--logfile", s->dir_ + "/redis.log", "--appendonly", aof ? "yes" : "no",
-          "--appendfsync", aof == 2 ? "always" : "everysec"};
+      std::vector<std::string> args = {"redis-server",
+                                       "--port",
+                                       std::to_string(s->port_),
+                                       "--bind",
+                                       "127.0.0.1",
+                                       "--dir",
+                                       s->dir_,
+                                       "--save",
+                                       "",
+                                       "--daemonize",
+                                       "no",
+                                       "--protected-mode",
+                                       "no",
+                                       "--logfile",
+                                       s->dir_ + "/redis.log",
+                                       "--appendonly",
+                                       aof ? "yes" : "no",
+                                       "--appendfsync",
+                                       aof == 2 ? "always" : "everysec"};
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
@@ -122,9 +136,7 @@ class redis_server {
   }
 
   [[nodiscard]] int pid() const noexcept { return pid_ > 0 ? pid_ : 0; }
-  [[nodiscard]] redis_ptr connect() const {
-    return redis_ptr(redisConnect(host_.c_str(), port_));
-  }
+  [[nodiscard]] redis_ptr connect() const { return redis_ptr(redisConnect(host_.c_str(), port_)); }
 
  private:
   redis_server() = default;
@@ -176,8 +188,8 @@ void BM_RedisBurst(benchmark::State& state) {
       auto phone = client_phone(src.conversation_of(next));
       auto sid = "SM" + std::to_string(next);
       const auto& body = body_of(next);
-      const char* xa[] = {"XADD", key.c_str(), "*", "from", phone.c_str(), "body", body.c_str(),
-                          "sid", sid.c_str()};
+      const char* xa[] = {"XADD", key.c_str(),  "*",   "from",     phone.c_str(),
+                          "body", body.c_str(), "sid", sid.c_str()};
       size_t xl[] = {4, key.size(), 1, 4, phone.size(), 4, body.size(), 3, sid.size()};
       redisAppendCommandArgv(c.get(), 9, xa, xl);
       ++sent;
@@ -223,7 +235,8 @@ BENCHMARK(BM_RedisBurst)
     ->Args({20, 2, 1000, 10000})
     ->Args({1, 0, 1000, 10000})
     ->Args({1, 1, 1000, 10000})
-    ->UseRealTime()->Unit(benchmark::kMillisecond);
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace msgcenter::bench

@@ -18,8 +18,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <sstream>
 #include <numeric>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -52,10 +52,14 @@ inline std::uint64_t stride_for(std::uint64_t n) {
 
 /// Typical reply bodies; lengths 2..60 characters, all GSM-7.
 inline const std::string& body_of(std::uint64_t k) {
-  static const std::string bodies[] = {
-      "Yes", "OK thanks", "Can I move my appointment to 3pm tomorrow?", "C",
-      "Thank you! See you then", "What time do you open on Saturday?",
-      "Confirmed", "Running 10 minutes late, sorry!"};
+  static const std::string bodies[] = {"Yes",
+                                       "OK thanks",
+                                       "Can I move my appointment to 3pm tomorrow?",
+                                       "C",
+                                       "Thank you! See you then",
+                                       "What time do you open on Saturday?",
+                                       "Confirmed",
+                                       "Running 10 minutes late, sorry!"};
   return bodies[k % 8];
 }
 

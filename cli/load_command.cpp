@@ -18,8 +18,8 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
-#include <numeric>
 #include <nlohmann/json.hpp>
+#include <numeric>
 #include <string>
 #include <thread>
 #include <vector>
@@ -74,10 +74,14 @@ std::uint64_t stride_for(std::uint64_t n) {
 }
 
 const std::string& body_of(std::uint64_t k) {
-  static const std::string bodies[] = {
-      "Yes", "OK thanks", "Can I move my appointment to 3pm tomorrow?", "C",
-      "Thank you! See you then", "What time do you open on Saturday?",
-      "Confirmed", "Running 10 minutes late, sorry!"};
+  static const std::string bodies[] = {"Yes",
+                                       "OK thanks",
+                                       "Can I move my appointment to 3pm tomorrow?",
+                                       "C",
+                                       "Thank you! See you then",
+                                       "What time do you open on Saturday?",
+                                       "Confirmed",
+                                       "Running 10 minutes late, sorry!"};
   return bodies[k % 8];
 }
 
@@ -85,14 +89,17 @@ struct workload {
   std::uint64_t conversations;
   std::uint64_t stride;
   std::string tag;  ///< unique per run, so provider ids never repeat against a live server
-  std::uint64_t client_of(std::uint64_t k) const { return (k % conversations) * stride % conversations; }
+  std::uint64_t client_of(std::uint64_t k) const {
+    return (k % conversations) * stride % conversations;
+  }
   std::string provider_id(std::uint64_t k) const { return "SM" + tag + std::to_string(k); }
 };
 
 /// Distinguishes the provider ids of this run from earlier runs against the same store.
 std::string run_tag() {
   auto t = std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch()).count();
+               std::chrono::system_clock::now().time_since_epoch())
+               .count();
   return std::to_string(t % 100000000) + "x";
 }
 
@@ -150,7 +157,9 @@ class cpu_noise {
 struct latency_log {
   std::vector<std::pair<double, std::uint32_t>> samples;  // ms, messages
   void add(double ms, std::uint32_t n) { samples.emplace_back(ms, n); }
-  void merge(const latency_log& o) { samples.insert(samples.end(), o.samples.begin(), o.samples.end()); }
+  void merge(const latency_log& o) {
+    samples.insert(samples.end(), o.samples.begin(), o.samples.end());
+  }
   // Nearest-rank weighted quantile.
   double quantile(double p) {
     if (samples.empty()) return 0;
@@ -216,7 +225,8 @@ class progress_bar {
     bar.resize(width, ' ');
     std::fprintf(stderr, "\r[%s] %3.0f%% %llu/%llu msgs  %.0f msg/s  failed %llu ", bar.c_str(),
                  frac * 100, static_cast<unsigned long long>(done),
-                 static_cast<unsigned long long>(total_), secs > 0 ? static_cast<double>(done) / secs : 0.0,
+                 static_cast<unsigned long long>(total_),
+                 secs > 0 ? static_cast<double>(done) / secs : 0.0,
                  static_cast<unsigned long long>(totals_.failed.load()));
     std::fflush(stderr);
   }
@@ -378,7 +388,8 @@ int run_embedded(const load_args& a, report& rep) {
   bar.stop();
   const auto rss1 = rss_bytes();
 
-  rep.target = a.data_dir.empty() ? "embedded (in memory)" : "embedded (durable: " + a.data_dir + ")";
+  rep.target =
+      a.data_dir.empty() ? "embedded (in memory)" : "embedded (durable: " + a.data_dir + ")";
   rep.messages = a.messages;
   rep.acked = totals.acked;
   rep.failed = totals.failed;
@@ -518,7 +529,8 @@ class http_connection {
       return -1;
     }
     std::string lower = head;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     bool close_after = lower.find("\r\nconnection: close") != std::string::npos;
     if (lower.find("\r\ntransfer-encoding: chunked") != std::string::npos) {
       for (;;) {
@@ -570,23 +582,25 @@ bool setup_over_http(const load_args& a, const parsed_url& u, const std::string&
   http_connection conn(u);
   auto call = [&](const char* method, const std::string& path, const nlohmann::json& body) {
     auto text = body.dump();
-    std::string req = std::string(method) + " " + u.base + path + " HTTP/1.1\r\nHost: " +
-                      host_header + "\r\nAuthorization: Bearer " + a.admin_key +
-                      "\r\nContent-Type: application/json\r\nContent-Length: " +
-                      std::to_string(text.size()) + "\r\n\r\n" + text;
+    std::string req =
+        std::string(method) + " " + u.base + path + " HTTP/1.1\r\nHost: " + host_header +
+        "\r\nAuthorization: Bearer " + a.admin_key +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(text.size()) +
+        "\r\n\r\n" + text;
     std::string answer;
     int status = conn.round_trip(req, err, &answer);
     if (status < 200 || status >= 300) {
-      if (status >= 0) err = std::string(method) + " " + path + ": HTTP " + std::to_string(status) + " " + answer;
+      if (status >= 0)
+        err = std::string(method) + " " + path + ": HTTP " + std::to_string(status) + " " + answer;
       return false;
     }
     return true;
   };
   const std::string biz = "/v1/admin/businesses/" + a.business;
-  nlohmann::json settings = {{"visibility", "all"},
-                             {"twilio_account_sid", a.account_sid},
-                             {"twilio_auth_token", token}};
-  if (!call("PUT", biz, {{"name", "Load test"}, {"default_number", a.number}, {"settings", settings}}))
+  nlohmann::json settings = {
+      {"visibility", "all"}, {"twilio_account_sid", a.account_sid}, {"twilio_auth_token", token}};
+  if (!call("PUT", biz,
+            {{"name", "Load test"}, {"default_number", a.number}, {"settings", settings}}))
     return false;
   if (!call("POST", biz + "/numbers", {{"number", a.number}, {"location", "main"}})) return false;
   for (std::size_t s = 0; s < a.staff; ++s) {
@@ -649,9 +663,12 @@ int run_http(const load_args& a, report& rep) {
           std::this_thread::sleep_until(due);
         }
         std::vector<std::pair<std::string, std::string>> params = {
-            {"AccountSid", a.account_sid}, {"Body", body_of(k)},
-            {"From", client_phone(wl.client_of(k))}, {"MessageSid", wl.provider_id(k)},
-            {"NumMedia", "0"}, {"To", a.number}};
+            {"AccountSid", a.account_sid},
+            {"Body", body_of(k)},
+            {"From", client_phone(wl.client_of(k))},
+            {"MessageSid", wl.provider_id(k)},
+            {"NumMedia", "0"},
+            {"To", a.number}};
         std::string body;
         for (auto& [name, value] : params) {
           if (!body.empty()) body += '&';
@@ -660,8 +677,9 @@ int run_http(const load_args& a, report& rep) {
         auto sig = twilio_signature(signed_url, params, args.token);
         std::string req = "POST " + path + " HTTP/1.1\r\nHost: " + host_header +
                           "\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                          "X-Twilio-Signature: " + sig + "\r\nContent-Length: " +
-                          std::to_string(body.size()) + "\r\n\r\n" + body;
+                          "X-Twilio-Signature: " +
+                          sig + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+                          body;
         auto start = a.rate > 0 ? due : clock_type::now();
         int status = conn.round_trip(req, e);
         if (status < 0) status = conn.round_trip(req, e);  // one reconnect
@@ -683,7 +701,8 @@ int run_http(const load_args& a, report& rep) {
   rep.acked = totals.acked;
   rep.failed = totals.failed;
   rep.first_error = totals.first_error;
-  rep.seconds = std::chrono::duration<double>(*std::max_element(last.begin(), last.end()) - t0).count();
+  rep.seconds =
+      std::chrono::duration<double>(*std::max_element(last.begin(), last.end()) - t0).count();
   for (auto& l : logs) rep.lat.merge(l);
   rep.peak_rss = peak_rss_bytes();
   rep.commit_batches = "n/a (not reported over HTTP)";
@@ -695,8 +714,8 @@ int run_http(const load_args& a, report& rep) {
 
 void print_report(const load_args& a, report& r) {
   const double tput = r.seconds > 0 ? static_cast<double>(r.acked) / r.seconds : 0;
-  const double p50 = r.lat.quantile(0.50), p99 = r.lat.quantile(0.99),
-               p999 = r.lat.quantile(0.999), pmax = r.lat.quantile(1.0);
+  const double p50 = r.lat.quantile(0.50), p99 = r.lat.quantile(0.99), p999 = r.lat.quantile(0.999),
+               pmax = r.lat.quantile(1.0);
   const bool per_conv = r.rss_growth >= 0 && a.conversations > 0;
   const double per_conversation =
       per_conv ? static_cast<double>(r.rss_growth) / static_cast<double>(a.conversations) : 0;
@@ -727,11 +746,11 @@ void print_report(const load_args& a, report& r) {
     return;
   }
   std::printf("target:        %s\n", r.target.c_str());
-  std::printf("workload:      %llu messages, %llu conversations, %zu staff, batch %zu, rate %s\n",
-              static_cast<unsigned long long>(r.messages),
-              static_cast<unsigned long long>(a.conversations), a.staff,
-              a.url.empty() ? a.batch : std::size_t{1},
-              a.rate > 0 ? (std::to_string(static_cast<long long>(a.rate)) + " msg/s").c_str() : "max");
+  std::printf(
+      "workload:      %llu messages, %llu conversations, %zu staff, batch %zu, rate %s\n",
+      static_cast<unsigned long long>(r.messages), static_cast<unsigned long long>(a.conversations),
+      a.staff, a.url.empty() ? a.batch : std::size_t{1},
+      a.rate > 0 ? (std::to_string(static_cast<long long>(a.rate)) + " msg/s").c_str() : "max");
   std::printf("acknowledged:  %llu (failed %llu%s%s)\n", static_cast<unsigned long long>(r.acked),
               static_cast<unsigned long long>(r.failed), r.first_error.empty() ? "" : ": ",
               r.first_error.c_str());
@@ -763,15 +782,19 @@ int run_load(const load_args& a) {
 
 void add_load_command(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<load_args>();
-  auto* cmd = app.add_subcommand("load", "Generate an inbound burst and report throughput and latency");
+  auto* cmd =
+      app.add_subcommand("load", "Generate an inbound burst and report throughput and latency");
   cmd->add_option("--messages", a->messages, "Inbound messages to send")->capture_default_str();
   cmd->add_option("--conversations", a->conversations, "Distinct client phones (conversations)")
       ->capture_default_str();
   cmd->add_option("--staff", a->staff, "Staff members who see every conversation (embedded)")
       ->capture_default_str();
-  cmd->add_option("--batch", a->batch, "Messages per ingest() batch (embedded)")->capture_default_str();
-  cmd->add_option("--rate", a->rate, "Target messages/s; 0 = as fast as possible")->capture_default_str();
-  cmd->add_option("--inflight", a->inflight, "Batches in flight at most (embedded)")->capture_default_str();
+  cmd->add_option("--batch", a->batch, "Messages per ingest() batch (embedded)")
+      ->capture_default_str();
+  cmd->add_option("--rate", a->rate, "Target messages/s; 0 = as fast as possible")
+      ->capture_default_str();
+  cmd->add_option("--inflight", a->inflight, "Batches in flight at most (embedded)")
+      ->capture_default_str();
   cmd->add_option("--data", a->data_dir, "LMDB directory: durable engine (embedded)");
   cmd->add_flag("--json", a->json, "Print the report as one JSON object");
   cmd->add_flag("--no-progress", a->no_progress, "No progress bar even on a terminal");
@@ -780,10 +803,12 @@ void add_load_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--admin-key", a->admin_key,
                   "Admin key of the server (--url; default $MSGCENTER_ADMIN_KEY): creates the "
                   "business, its number, staff and Twilio credentials first");
-  cmd->add_option("--business", a->business, "Business id used with --admin-key")->capture_default_str();
+  cmd->add_option("--business", a->business, "Business id used with --admin-key")
+      ->capture_default_str();
   cmd->add_option("--account-sid", a->account_sid, "AccountSid sent in webhooks (--url)")
       ->capture_default_str();
-  cmd->add_option("--number", a->number, "The business number messages are sent to")->capture_default_str();
+  cmd->add_option("--number", a->number, "The business number messages are sent to")
+      ->capture_default_str();
   cmd->add_option("--connections", a->connections, "Concurrent HTTP connections (--url)")
       ->capture_default_str();
   cmd->callback([a, &exit_code] { exit_code = run_load(*a); });

@@ -4,10 +4,10 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <optional>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "inbox_printer.hpp"
 #include "msgcenter/message_center.hpp"
@@ -26,7 +26,8 @@ struct replay_args {
 class scratch_dir {
  public:
   scratch_dir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "msgcenter-replay-XXXXXX").string();
+    std::string tmpl =
+        (std::filesystem::temp_directory_path() / "msgcenter-replay-XXXXXX").string();
     if (::mkdtemp(tmpl.data())) path_ = tmpl;
   }
   ~scratch_dir() {
@@ -75,7 +76,7 @@ int run_replay(const replay_args& a) {
     auto first = line.find_first_not_of(" \t");
     if (first == std::string::npos || line.compare(first, 2, "//") == 0) continue;
     std::cout << session.execute_line(line).dump(-1, ' ', false,
-                                                nlohmann::json::error_handler_t::replace)
+                                                 nlohmann::json::error_handler_t::replace)
               << "\n";
   }
   std::cout.flush();
@@ -96,9 +97,11 @@ int run_replay(const replay_args& a) {
 
 void add_replay_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<replay_args>();
-  auto* cmd = app.add_subcommand("replay", "Run JSON Lines operations (protocol.md), one result line each");
-  cmd->add_option("--data", args->data_dir,
-                  "LMDB store directory, kept across runs (default: a temporary store removed at exit)");
+  auto* cmd =
+      app.add_subcommand("replay", "Run JSON Lines operations (protocol.md), one result line each");
+  cmd->add_option(
+      "--data", args->data_dir,
+      "LMDB store directory, kept across runs (default: a temporary store removed at exit)");
   cmd->add_option("--show-inbox", args->show_inbox,
                   "After the run, print BUSINESS:STAFF's inbox as a table on stderr");
   cmd->add_option("file", args->file, "Operations file, or - for standard input")->required();

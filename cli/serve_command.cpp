@@ -65,29 +65,35 @@ std::string random_admin_key() {
   return key;
 }
 
-void print_demo(const server::demo_info& info, const std::string& base, const std::string& signed_base) {
-  std::cout << "\nDemo data " << (info.already_loaded ? "found in the store" : "loaded") << ": business `"
-            << info.business << "` (Lotus Day Spa), number " << info.number;
+void print_demo(const server::demo_info& info, const std::string& base,
+                const std::string& signed_base) {
+  std::cout << "\nDemo data " << (info.already_loaded ? "found in the store" : "loaded")
+            << ": business `" << info.business << "` (Lotus Day Spa), number " << info.number;
   if (!info.already_loaded) std::cout << ", " << info.operations << " operations replayed";
-  std::cout << ".\nStaff tokens" << (info.already_loaded ? " (new ones; earlier ones stay valid)" : "") << ":\n";
-  for (const auto& s : info.staff) std::cout << "  " << s.staff << " (" << s.name << "): " << s.token << "\n";
+  std::cout << ".\nStaff tokens"
+            << (info.already_loaded ? " (new ones; earlier ones stay valid)" : "") << ":\n";
+  for (const auto& s : info.staff)
+    std::cout << "  " << s.staff << " (" << s.name << "): " << s.token << "\n";
   const std::string& token = info.staff.front().token;
-  std::cout << "\nTry it (as " << info.staff.front().staff << "):\n"
-            << "  T=" << token << "\n"
-            << "  curl -s " << base << "/v1/conversations -H \"Authorization: Bearer $T\"\n"
-            << "  curl -sN " << base << "/v1/events -H \"Authorization: Bearer $T\"      # live events\n"
-            << "\nAn inbound text as Twilio would post it (signed with the demo auth token `"
-            << info.twilio_auth_token << "`):\n"
-            << "  URL=" << signed_base << "/webhooks/twilio/sms\n"
-            << "  SIG=$(printf '%s' \"${URL}Bodyhello againFrom" << info.client_phone << "MessageSidSM0001To"
-            << info.number << "\" | openssl dgst -sha1 -hmac " << info.twilio_auth_token << " -binary | base64)\n"
-            << "  curl -s " << base << "/webhooks/twilio/sms -H \"X-Twilio-Signature: $SIG\" \\\n"
-            << "    --data-urlencode From=" << info.client_phone << " --data-urlencode To=" << info.number
-            << " \\\n    --data-urlencode 'Body=hello again' --data-urlencode MessageSid=SM0001\n"
-            << "\nA reply:\n"
-            << "  curl -s " << base << "/v1/messages -H \"Authorization: Bearer $T\" -H 'Content-Type: application/json' \\\n"
-            << "    -d '{\"phone\":\"" << info.client_phone << "\",\"body\":\"See you soon!\"}'\n\n"
-            << std::flush;
+  std::cout
+      << "\nTry it (as " << info.staff.front().staff << "):\n"
+      << "  T=" << token << "\n"
+      << "  curl -s " << base << "/v1/conversations -H \"Authorization: Bearer $T\"\n"
+      << "  curl -sN " << base << "/v1/events -H \"Authorization: Bearer $T\"      # live events\n"
+      << "\nAn inbound text as Twilio would post it (signed with the demo auth token `"
+      << info.twilio_auth_token << "`):\n"
+      << "  URL=" << signed_base << "/webhooks/twilio/sms\n"
+      << "  SIG=$(printf '%s' \"${URL}Bodyhello againFrom" << info.client_phone
+      << "MessageSidSM0001To" << info.number << "\" | openssl dgst -sha1 -hmac "
+      << info.twilio_auth_token << " -binary | base64)\n"
+      << "  curl -s " << base << "/webhooks/twilio/sms -H \"X-Twilio-Signature: $SIG\" \\\n"
+      << "    --data-urlencode From=" << info.client_phone << " --data-urlencode To=" << info.number
+      << " \\\n    --data-urlencode 'Body=hello again' --data-urlencode MessageSid=SM0001\n"
+      << "\nA reply:\n"
+      << "  curl -s " << base
+      << "/v1/messages -H \"Authorization: Bearer $T\" -H 'Content-Type: application/json' \\\n"
+      << "    -d '{\"phone\":\"" << info.client_phone << "\",\"body\":\"See you soon!\"}'\n\n"
+      << std::flush;
 }
 
 int run_serve(const serve_args& a) {
@@ -120,7 +126,8 @@ int run_serve(const serve_args& a) {
   }
   if (!a.data_dir.empty()) cfg.data_dir = a.data_dir;
   if (!a.public_url.empty()) cfg.server.public_url = a.public_url;
-  while (!cfg.server.public_url.empty() && cfg.server.public_url.back() == '/') cfg.server.public_url.pop_back();
+  while (!cfg.server.public_url.empty() && cfg.server.public_url.back() == '/')
+    cfg.server.public_url.pop_back();
   if (!a.outbound.empty()) cfg.outbound = a.outbound;
   if (!a.twilio_api_url.empty()) cfg.twilio_api_url = a.twilio_api_url;
   if (cfg.outbound != "local" && cfg.outbound != "twilio") {
@@ -142,7 +149,8 @@ int run_serve(const serve_args& a) {
   std::unique_ptr<server::token_store> tokens;
   if (!cfg.data_dir.empty()) {
     if (!make_dirs(cfg.data_dir)) {
-      std::cerr << "msgcenter: cannot create " << cfg.data_dir << ": " << std::strerror(errno) << "\n";
+      std::cerr << "msgcenter: cannot create " << cfg.data_dir << ": " << std::strerror(errno)
+                << "\n";
       return 1;
     }
     auto opened = server::token_store::open(cfg.data_dir + "/tokens.json");
@@ -162,8 +170,10 @@ int run_serve(const serve_args& a) {
   if (cfg.outbound == "twilio") {
     server::twilio_gateway_options go;
     go.api_url = cfg.twilio_api_url;
-    if (!cfg.server.public_url.empty()) go.status_callback_url = cfg.server.public_url + "/webhooks/twilio/status";
-    else std::cerr << "msgcenter: no --public-url: Twilio will not be asked for status callbacks\n";
+    if (!cfg.server.public_url.empty())
+      go.status_callback_url = cfg.server.public_url + "/webhooks/twilio/status";
+    else
+      std::cerr << "msgcenter: no --public-url: Twilio will not be asked for status callbacks\n";
     twilio = std::make_shared<server::twilio_gateway>(go);
     eo.outbound = twilio;
   }
@@ -173,7 +183,8 @@ int run_serve(const serve_args& a) {
     if (!cfg.data_dir.empty()) std::cerr << " with its store in " << cfg.data_dir;
     std::cerr << ": " << engine.error().message << "\n";
     if (!cfg.data_dir.empty() && engine.error().code == errc::unavailable)
-      std::cerr << "msgcenter: if this build has no LMDB store yet, run without --data: state is then kept in "
+      std::cerr << "msgcenter: if this build has no LMDB store yet, run without --data: state is "
+                   "then kept in "
                    "memory and lost at exit\n";
     if (twilio) twilio->stop();
     return 1;
@@ -181,7 +192,8 @@ int run_serve(const serve_args& a) {
   message_center& mc = *engine.value();
   server::server_metrics metrics;
   if (twilio) {
-    twilio->set_account_lookup([&mc](const outbound_sms& sms) { return mc.carrier_account_for(sms.from); });
+    twilio->set_account_lookup(
+        [&mc](const outbound_sms& sms) { return mc.carrier_account_for(sms.from); });
     metrics.set_extra([twilio] { return twilio->metrics_text(); });
   }
 
@@ -204,11 +216,13 @@ int run_serve(const serve_args& a) {
     if (twilio) twilio->stop();
     return 1;
   }
-  const std::string host = cfg.server.host.find(':') != std::string::npos ? "[" + cfg.server.host + "]" : cfg.server.host;
+  const std::string host = cfg.server.host.find(':') != std::string::npos
+                               ? "[" + cfg.server.host + "]"
+                               : cfg.server.host;
   const std::string base = "http://" + host + ":" + std::to_string(http.port());
-  std::cout << "msgcenter: listening on " << base << " (store: "
-            << (cfg.data_dir.empty() ? std::string("in memory") : cfg.data_dir) << ", outbound: " << cfg.outbound
-            << ")" << std::endl;
+  std::cout << "msgcenter: listening on " << base
+            << " (store: " << (cfg.data_dir.empty() ? std::string("in memory") : cfg.data_dir)
+            << ", outbound: " << cfg.outbound << ")" << std::endl;
   if (demo) print_demo(*demo, base, cfg.server.public_url.empty() ? base : cfg.server.public_url);
 
   int sig = 0;
@@ -227,16 +241,24 @@ int run_serve(const serve_args& a) {
 
 void add_serve_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<serve_args>();
-  auto* cmd = app.add_subcommand("serve", "Serve the HTTP API, Twilio webhooks and event streams (docs/api.md)");
-  cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)");
-  cmd->add_option("--data", args->data_dir, "Store directory (LMDB store and tokens.json); default: in memory");
-  cmd->add_option("--config", args->config, "JSON config file (listen, admin_key, public_url, data, limits, ...)");
-  cmd->add_option("--public-url", args->public_url,
-                  "Base URL Twilio uses to reach this server; webhook signatures are checked against it");
-  cmd->add_option("--outbound", args->outbound, "Where replies go: local (default, nowhere) or twilio");
-  cmd->add_option("--twilio-api-url", args->twilio_api_url, "Twilio REST API base URL (default https://api.twilio.com)");
+  auto* cmd = app.add_subcommand(
+      "serve", "Serve the HTTP API, Twilio webhooks and event streams (docs/api.md)");
+  cmd->add_option("--listen", args->listen,
+                  "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)");
+  cmd->add_option("--data", args->data_dir,
+                  "Store directory (LMDB store and tokens.json); default: in memory");
+  cmd->add_option("--config", args->config,
+                  "JSON config file (listen, admin_key, public_url, data, limits, ...)");
+  cmd->add_option(
+      "--public-url", args->public_url,
+      "Base URL Twilio uses to reach this server; webhook signatures are checked against it");
+  cmd->add_option("--outbound", args->outbound,
+                  "Where replies go: local (default, nowhere) or twilio");
+  cmd->add_option("--twilio-api-url", args->twilio_api_url,
+                  "Twilio REST API base URL (default https://api.twilio.com)");
   cmd->add_option("--threads", args->threads, "Engine scheduler threads (default: core count)");
-  cmd->add_flag("--demo", args->demo, "Load a demo business, staff (tokens printed), contacts and a day of texts");
+  cmd->add_flag("--demo", args->demo,
+                "Load a demo business, staff (tokens printed), contacts and a day of texts");
   cmd->footer("The admin key comes from MSGCENTER_ADMIN_KEY (or the config file's admin_key).");
   cmd->callback([args, &exit_code] { exit_code = run_serve(*args); });
 }

@@ -95,16 +95,19 @@ class business {
   // ---- durable records of the business's own state ----------------------------------
 
   void write_directory(std::function<void(status)> then) {
-    journal_.write(persistence::encode_record(persistence::directory_record{st_->business_no, *st_->dir}),
-                   std::move(then));
+    journal_.write(
+        persistence::encode_record(persistence::directory_record{st_->business_no, *st_->dir}),
+        std::move(then));
   }
   void write_contact(const contact& c, std::function<void(status)> then) {
-    journal_.write(persistence::encode_record(persistence::contact_record{st_->id, c}), std::move(then));
+    journal_.write(persistence::encode_record(persistence::contact_record{st_->id, c}),
+                   std::move(then));
   }
   void write_consent(const std::string& phone, const std::string& number, consent_state state,
                      std::function<void(status)> then) {
-    journal_.write(persistence::encode_record(persistence::consent_record{st_->id, phone, number, state}),
-                   std::move(then));
+    journal_.write(
+        persistence::encode_record(persistence::consent_record{st_->id, phone, number, state}),
+        std::move(then));
   }
 
   /// Restores the state recovered from the store and spawns its actors.
@@ -150,7 +153,8 @@ class business {
   // Replaces the directory, makes it durable and refreshes every conversation (or only
   // `only` staff views); `done` gets the journal's outcome once both finished.
   template <class Fn>
-  void change_directory(Fn&& mutate, std::vector<std::string> only, std::function<void(status)> done) {
+  void change_directory(Fn&& mutate, std::vector<std::string> only,
+                        std::function<void(status)> done) {
     auto next = std::make_shared<directory>(*st_->dir);
     mutate(*next);
     st_->dir = next;
@@ -170,8 +174,7 @@ class business {
           .then([tick](unit) { tick(); }, [tick](caf::error&) { tick(); });
   }
 
-  conversation_id conversation_for(const std::string& number, const std::string& phone,
-                                   millis at) {
+  conversation_id conversation_for(const std::string& number, const std::string& phone, millis at) {
     auto key = std::make_pair(number, phone);
     if (auto it = st_->by_key.find(key); it != st_->by_key.end()) return it->second;
     auto id = st_->next_conversation++;
@@ -277,8 +280,8 @@ class business {
         if (outcome.next != before) consent_changes.push_back({*from, *to, outcome.next});
         if (auto text = consent_text(outcome.reply); !text.empty()) {
           auto sys = new_message(direction::out, message_kind::system, text, {}, at);
-          replies.push_back(outbound_sms{st_->id, conv, sys.id, message_kind::system, *to,
-                                         *from, text, {}});
+          replies.push_back(
+              outbound_sms{st_->id, conv, sys.id, message_kind::system, *to, *from, text, {}});
           group.emplace_back(SIZE_MAX, std::move(sys));
         }
       }
@@ -368,10 +371,14 @@ class business {
   std::string consent_text(consent_reply r) const {
     const auto& s = st_->dir->settings;
     switch (r) {
-      case consent_reply::none: return {};
-      case consent_reply::opt_out_confirmation: return s.opt_out_text;
-      case consent_reply::opt_in_confirmation: return s.opt_in_confirmation_text;
-      case consent_reply::help: return s.help_text;
+      case consent_reply::none:
+        return {};
+      case consent_reply::opt_out_confirmation:
+        return s.opt_out_text;
+      case consent_reply::opt_in_confirmation:
+        return s.opt_in_confirmation_text;
+      case consent_reply::help:
+        return s.help_text;
     }
     return {};
   }
@@ -432,17 +439,20 @@ class business {
               }
             },
             [=](caf::error&) mutable {
-              if (rp.pending()) rp.deliver(fail<send_reply>(errc::unavailable, "conversation failed"));
+              if (rp.pending())
+                rp.deliver(fail<send_reply>(errc::unavailable, "conversation failed"));
             });
   }
 
   caf::result<result<status_reply>> status_callback(const op_context&, status_request& req) {
     auto it = st_->providers.find(req.provider_id);
-    if (it == st_->providers.end()) return fail<status_reply>(errc::not_found, "unknown provider_id");
+    if (it == st_->providers.end())
+      return fail<status_reply>(errc::not_found, "unknown provider_id");
     auto [conv, id] = it->second;
     auto rp = self_->make_response_promise<result<status_reply>>();
-    self_->request(st_->convs.at(conv).handle, caf::infinite,
-                   conv_status{id, req.status, req.error_code})
+    self_
+        ->request(st_->convs.at(conv).handle, caf::infinite,
+                  conv_status{id, req.status, req.error_code})
         .then(
             [=](result<message>& m) mutable {
               if (m)
@@ -522,7 +532,8 @@ class business {
         return refuse(make_error(errc::not_found, "`number` is not a number of this business"));
       number = *n;
     }
-    if (number.empty()) return refuse(make_error(errc::invalid_argument, "the business has no number"));
+    if (number.empty())
+      return refuse(make_error(errc::invalid_argument, "the business has no number"));
     send_to(ctx, req, number, phone, author, rp);
     return rp;
   }
@@ -534,7 +545,8 @@ class business {
     if (req.conversation && !req.number.empty()) {
       auto n = normalize_phone(req.number, dir.region);
       if (!n || *n != number) {
-        rp.deliver(fail<send_reply>(errc::invalid_argument, "`number` differs from the conversation's"));
+        rp.deliver(
+            fail<send_reply>(errc::invalid_argument, "`number` differs from the conversation's"));
         return;
       }
     }
@@ -672,7 +684,8 @@ class business {
     }
     if (req.settings.timezone) {
       if (auto ok = format_local_time(0, *req.settings.timezone); !ok)
-        return fail<unit>(errc::invalid_argument, "unknown time zone `" + *req.settings.timezone + "`");
+        return fail<unit>(errc::invalid_argument,
+                          "unknown time zone `" + *req.settings.timezone + "`");
     }
     auto rp = self_->make_response_promise<result<unit>>();
     if (region != st_->dir->region) phone_cache_.clear();
@@ -708,13 +721,17 @@ class business {
     if (!n) return result<number_put_reply>(n.error());
     auto rp = self_->make_response_promise<result<number_put_reply>>();
     auto number = *n;
-    change_directory([&](directory& d) { d.numbers[number] = number_info{number, req.location}; },
-                     {}, [rp, number](status s) mutable {
-                       if (!s)
-                         rp.deliver(result<number_put_reply>(s.error()));
-                       else
-                         rp.deliver(result<number_put_reply>(number_put_reply{number}));
-                     });
+    change_directory(
+        [&](directory& d) {
+          d.numbers[number] = number_info{number, req.location};
+        },
+        {},
+        [rp, number](status s) mutable {
+          if (!s)
+            rp.deliver(result<number_put_reply>(s.error()));
+          else
+            rp.deliver(result<number_put_reply>(number_put_reply{number}));
+        });
     return rp;
   }
 
@@ -722,8 +739,7 @@ class business {
     if (req.staff.empty()) return fail<unit>(errc::invalid_argument, "`staff` is required");
     if (!st_->inboxes->count(req.staff)) {
       auto next = std::make_shared<inbox_map>(*st_->inboxes);
-      (*next)[req.staff] =
-          spawn_inbox_actor(self_->system(), st_->id, req.staff, st_->journal);
+      (*next)[req.staff] = spawn_inbox_actor(self_->system(), st_->id, req.staff, st_->journal);
       st_->inboxes = next;
     }
     auto rp = self_->make_response_promise<result<unit>>();
@@ -737,7 +753,8 @@ class business {
   }
 
   caf::result<result<unit>> template_put(const op_context&, template_put_request& req) {
-    if (req.name.empty()) return result<unit>(make_error(errc::invalid_argument, "`template` is required"));
+    if (req.name.empty())
+      return result<unit>(make_error(errc::invalid_argument, "`template` is required"));
     if (auto ok = validate_body(req.body); !ok) return result<unit>(ok.error());
     auto next = std::make_shared<directory>(*st_->dir);
     next->templates[req.name] = text_template{req.name, req.body};
@@ -749,7 +766,8 @@ class business {
 
   caf::result<result<contact_put_reply>> contact_put(const op_context&, contact_put_request& req) {
     auto c = std::move(req.value);
-    if (c.id.empty()) return fail<contact_put_reply>(errc::invalid_argument, "`contact` is required");
+    if (c.id.empty())
+      return fail<contact_put_reply>(errc::invalid_argument, "`contact` is required");
     std::vector<std::string> phones;
     for (auto& raw : c.phones) {
       auto p = normalize_phone(raw, st_->dir->region);
@@ -845,7 +863,8 @@ class business {
     auto who = acting_staff(*st_, ctx, right::view_messages);
     if (!who) return caf::make_message(result<messages_reply>(who.error()));
     auto* ref = find_conversation(req.conversation);
-    if (!ref) return caf::make_message(fail<messages_reply>(errc::not_found, "no such conversation"));
+    if (!ref)
+      return caf::make_message(fail<messages_reply>(errc::not_found, "no such conversation"));
     return self_->delegate(ref->handle, conv_read{ctx.as, req});
   }
 
@@ -867,7 +886,8 @@ class business {
             .then([=](result<inbox_row>& r) { reply(std::move(r)); },
                   [=](caf::error&) { reply(make_error(errc::unavailable, "inbox failed")); });
         return;
-      default: break;
+      default:
+        break;
     }
     conv_command cmd{ctx.as, req.action, req.staff, std::nullopt, op_time(ctx)};
     auto handle = ref->handle;
@@ -878,8 +898,9 @@ class business {
                 if (!view) return reply(view.error());
                 if (!linked.empty()) st_->convs.at(req.conversation).contact = linked;
                 self_->request(inbox, caf::infinite, inbox_row_cmd{req.conversation, view.value()})
-                    .then([=](result<inbox_row>& r) { reply(std::move(r)); },
-                          [=](caf::error&) { reply(make_error(errc::unavailable, "inbox failed")); });
+                    .then(
+                        [=](result<inbox_row>& r) { reply(std::move(r)); },
+                        [=](caf::error&) { reply(make_error(errc::unavailable, "inbox failed")); });
               },
               [=](caf::error&) { reply(make_error(errc::unavailable, "conversation failed")); });
     };
@@ -895,10 +916,12 @@ class business {
       self_->request(handle, caf::infinite, conv_access{ctx.as})
           .then(
               [=](access acc) mutable {
-                if (acc == access::none) return reply(make_error(errc::not_found, "no such conversation"));
+                if (acc == access::none)
+                  return reply(make_error(errc::not_found, "no such conversation"));
                 auto* s = st_->dir->find_staff(ctx.as);
                 if (!s->has(right::manage_messages))
-                  return reply(make_error(errc::permission_denied, "linking needs manage_messages"));
+                  return reply(
+                      make_error(errc::permission_denied, "linking needs manage_messages"));
                 if (req.first_name.empty() && req.last_name.empty())
                   return reply(make_error(errc::invalid_argument, "a lead needs a name"));
                 contact lead;
@@ -932,9 +955,11 @@ class business {
   caf::result<result<bulk_reply>> conversation_bulk(const op_context& ctx, bulk_request& req) {
     if (req.conversations.size() > kMaxPageSize)
       return fail<bulk_reply>(errc::invalid_argument, "at most 500 conversations per bulk action");
-    if (req.action == conversation_action::assign || req.action == conversation_action::link_contact ||
+    if (req.action == conversation_action::assign ||
+        req.action == conversation_action::link_contact ||
         req.action == conversation_action::create_lead)
-      return fail<bulk_reply>(errc::invalid_argument, "this action needs arguments; use conversation.action");
+      return fail<bulk_reply>(errc::invalid_argument,
+                              "this action needs arguments; use conversation.action");
     auto rp = self_->make_response_promise<result<bulk_reply>>();
     auto out = std::make_shared<bulk_reply>();
     out->results.resize(req.conversations.size());
@@ -996,10 +1021,9 @@ class business {
       for (auto& d : dumps)
         for (auto& m : d.messages)
           if (m.visible()) out.messages.push_back(std::move(m));
-      std::sort(out.messages.begin(), out.messages.end(),
-                [](const message& a, const message& b) {
-                  return a.at != b.at ? a.at > b.at : a.id > b.id;
-                });
+      std::sort(out.messages.begin(), out.messages.end(), [](const message& a, const message& b) {
+        return a.at != b.at ? a.at > b.at : a.id > b.id;
+      });
       if (out.messages.size() > limit) out.messages.resize(limit);
       rp.deliver(result<history_reply>(std::move(out)));
     });
@@ -1060,7 +1084,6 @@ class business {
   state_ptr st_;
   durability journal_;
 };
-
 
 }  // namespace
 
@@ -1149,14 +1172,16 @@ caf::actor spawn_business_actor(caf::actor_system& sys, std::string business_id,
           return rp;
         },
         [=](business_shutdown&) {
-          for (auto& [id, ref] : st->convs) self->send_exit(ref.handle, caf::exit_reason::user_shutdown);
-          for (auto& [id, inbox] : *st->inboxes) self->send_exit(inbox, caf::exit_reason::user_shutdown);
+          for (auto& [id, ref] : st->convs)
+            self->send_exit(ref.handle, caf::exit_reason::user_shutdown);
+          for (auto& [id, inbox] : *st->inboxes)
+            self->send_exit(inbox, caf::exit_reason::user_shutdown);
           self->quit();
         },
     };
   };
-  return sys.spawn(main, std::move(business_id), business_no, std::move(outbound), std::move(journal),
-                   std::move(seed));
+  return sys.spawn(main, std::move(business_id), business_no, std::move(outbound),
+                   std::move(journal), std::move(seed));
 }
 
 }  // namespace msgcenter::actors

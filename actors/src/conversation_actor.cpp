@@ -1,12 +1,11 @@
 #include "msgcenter/actors/conversation_actor.hpp"
 
-#include "msgcenter/persistence/records.hpp"
-
 #include <algorithm>
-
-#include "msgcenter/actors/message_types.hpp"
 #include <functional>
 #include <set>
+
+#include "msgcenter/actors/message_types.hpp"
+#include "msgcenter/persistence/records.hpp"
 
 namespace msgcenter::actors {
 namespace {
@@ -14,7 +13,10 @@ namespace {
 struct conversation_host {
   conversation_host(caf::event_based_actor* self, std::string biz, conversation_state s,
                     business_context c, std::shared_ptr<journal_port> port)
-      : business(std::move(biz)), state(std::move(s)), ctx(std::move(c)), journal(self, std::move(port)) {}
+      : business(std::move(biz)),
+        state(std::move(s)),
+        ctx(std::move(c)),
+        journal(self, std::move(port)) {}
   std::string business;
   conversation_state state;
   business_context ctx;
@@ -57,7 +59,8 @@ inbox_updates build_updates(conversation_host& h, const std::vector<std::string>
     up.view = base;
     up.view.read = h.state.read_point_for(staff_id, dir);
     up.acc = acc;
-    if (auto it = ex.alerts.find(staff_id); it != ex.alerts.end()) up.alerts = std::move(it->second);
+    if (auto it = ex.alerts.find(staff_id); it != ex.alerts.end())
+      up.alerts = std::move(it->second);
     if (acc == access::visible && (shared_messages || !ex.new_messages.empty())) {
       if (!shared_messages)
         shared_messages = std::make_shared<const std::vector<message>>(std::move(ex.new_messages));
@@ -88,13 +91,14 @@ void send_updates(caf::event_based_actor* self, inbox_updates sends, std::functi
   auto finish = std::make_shared<std::function<void()>>(std::move(done));
   for (auto& [inbox, up] : sends) {
     self->request(inbox, caf::infinite, std::move(up))
-        .then([=](unit) {
-                if (--*pending == 0) (*finish)();
-              },
-              [=](caf::error&) {
-                // A vanished inbox (staff removed) must not block the reply.
-                if (--*pending == 0) (*finish)();
-              });
+        .then(
+            [=](unit) {
+              if (--*pending == 0) (*finish)();
+            },
+            [=](caf::error&) {
+              // A vanished inbox (staff removed) must not block the reply.
+              if (--*pending == 0) (*finish)();
+            });
   }
 }
 
@@ -115,8 +119,9 @@ void persist(conversation_host& h, std::vector<message> changed, std::function<v
   h.journal.write(std::move(rec), std::move(done));
 }
 
-void commit(caf::event_based_actor* self, conversation_host& h, const std::vector<std::string>& only,
-            extras ex, std::vector<message> changed, std::function<void(status)> done) {
+void commit(caf::event_based_actor* self, conversation_host& h,
+            const std::vector<std::string>& only, extras ex, std::vector<message> changed,
+            std::function<void(status)> done) {
   auto outcome = std::make_shared<status>(unit{});
   auto left = std::make_shared<int>(2);
   auto finish = [outcome, left, done = std::move(done)]() {
@@ -350,13 +355,15 @@ caf::actor spawn_conversation_actor(caf::actor_system& sys, std::string business
     business_context ctx;
     std::shared_ptr<journal_port> journal;
   };
-  auto s = std::make_shared<seed>(seed{std::move(business), std::move(initial), std::move(ctx), std::move(journal)});
+  auto s = std::make_shared<seed>(
+      seed{std::move(business), std::move(initial), std::move(ctx), std::move(journal)});
   // State travels as a spawn argument: CAF 0.17 dereferences a null argument tuple for
   // argument-less function actors (UBSan reports it).
   return sys.spawn(
       [](caf::event_based_actor* self, std::shared_ptr<seed> s) {
-        auto host = std::make_shared<conversation_host>(self, std::move(s->business), std::move(s->state),
-                                                        std::move(s->ctx), std::move(s->journal));
+        auto host =
+            std::make_shared<conversation_host>(self, std::move(s->business), std::move(s->state),
+                                                std::move(s->ctx), std::move(s->journal));
         return conversation_behavior(self, host);
       },
       std::move(s));

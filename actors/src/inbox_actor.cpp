@@ -86,11 +86,13 @@ void apply_update(caf::event_based_actor* self, inbox_state& st, inbox_update& u
 }
 
 // Acknowledges updates once the alerts they raised (the inbox's own state) are durable.
-caf::result<unit> ack_after(caf::event_based_actor* self, inbox_state& st, std::vector<alert> raised) {
+caf::result<unit> ack_after(caf::event_based_actor* self, inbox_state& st,
+                            std::vector<alert> raised) {
   if (raised.empty() || !st.journal.durable()) return unit{};
   auto rp = self->make_response_promise<unit>();
-  st.journal.write(change_record(st, persistence::inbox_record::change::alert_raised, 0, std::move(raised)),
-                   [rp](status) mutable { rp.deliver(unit{}); });  // failures surface in the store
+  st.journal.write(
+      change_record(st, persistence::inbox_record::change::alert_raised, 0, std::move(raised)),
+      [rp](status) mutable { rp.deliver(unit{}); });  // failures surface in the store
   return rp;
 }
 
@@ -126,8 +128,9 @@ caf::behavior inbox_behavior(caf::event_based_actor* self, std::shared_ptr<inbox
         auto rp = self->make_response_promise<result<unit>>();
         alert a;
         a.id = r.alert;
-        st->journal.write(change_record(*st, persistence::inbox_record::change::alert_acked, 0, {a}),
-                          [rp](status s) mutable { rp.deliver(result<unit>(std::move(s))); });
+        st->journal.write(
+            change_record(*st, persistence::inbox_record::change::alert_acked, 0, {a}),
+            [rp](status s) mutable { rp.deliver(result<unit>(std::move(s))); });
         return rp;
       },
       [=](inbox_flag_cmd& cmd) -> caf::result<result<inbox_row>> {
@@ -136,11 +139,20 @@ caf::behavior inbox_behavior(caf::event_based_actor* self, std::shared_ptr<inbox
         auto before = st->view.current_badge();
         bool changed = false;
         switch (cmd.action) {
-          case conversation_action::pin: changed = st->view.set_pinned(cmd.conversation, true); break;
-          case conversation_action::unpin: changed = st->view.set_pinned(cmd.conversation, false); break;
-          case conversation_action::mute: changed = st->view.set_muted(cmd.conversation, true); break;
-          case conversation_action::unmute: changed = st->view.set_muted(cmd.conversation, false); break;
-          default: return result<inbox_row>(make_error(errc::invalid_argument, "not an inbox action"));
+          case conversation_action::pin:
+            changed = st->view.set_pinned(cmd.conversation, true);
+            break;
+          case conversation_action::unpin:
+            changed = st->view.set_pinned(cmd.conversation, false);
+            break;
+          case conversation_action::mute:
+            changed = st->view.set_muted(cmd.conversation, true);
+            break;
+          case conversation_action::unmute:
+            changed = st->view.set_muted(cmd.conversation, false);
+            break;
+          default:
+            return result<inbox_row>(make_error(errc::invalid_argument, "not an inbox action"));
         }
         if (changed) emit_row(self, *st, cmd.conversation);
         emit_badge_if_changed(self, *st, before);
@@ -199,23 +211,25 @@ caf::actor spawn_inbox_actor(caf::actor_system& sys, std::string business, std::
   if (saved) seed = std::make_shared<persistence::recovered_inbox>(*saved);
   // State travels as spawn arguments: CAF 0.17 dereferences a null argument tuple for
   // argument-less function actors (UBSan reports it).
-  return sys.spawn([](caf::event_based_actor* self, std::string business, std::string staff_id,
-                      std::shared_ptr<journal_port> journal,
-                      std::shared_ptr<const persistence::recovered_inbox> seed) {
-    auto st = std::make_shared<inbox_state>(self, business, staff_id, journal);
-    if (seed) {
-      for (auto id : seed->pins) st->view.set_pinned(id, true);
-      for (auto id : seed->mutes) st->view.set_muted(id, true);
-      for (auto& [id, a] : seed->alerts) st->view.restore_alert(a);
-    }
-    self->set_down_handler([=](caf::down_msg& dm) {
-      auto& subs = st->subscribers;
-      subs.erase(std::remove_if(subs.begin(), subs.end(),
-                                [&](const caf::actor& a) { return a.address() == dm.source; }),
-                 subs.end());
-    });
-    return inbox_behavior(self, st);
-  }, std::move(business), std::move(staff_id), std::move(journal), std::move(seed));
+  return sys.spawn(
+      [](caf::event_based_actor* self, std::string business, std::string staff_id,
+         std::shared_ptr<journal_port> journal,
+         std::shared_ptr<const persistence::recovered_inbox> seed) {
+        auto st = std::make_shared<inbox_state>(self, business, staff_id, journal);
+        if (seed) {
+          for (auto id : seed->pins) st->view.set_pinned(id, true);
+          for (auto id : seed->mutes) st->view.set_muted(id, true);
+          for (auto& [id, a] : seed->alerts) st->view.restore_alert(a);
+        }
+        self->set_down_handler([=](caf::down_msg& dm) {
+          auto& subs = st->subscribers;
+          subs.erase(std::remove_if(subs.begin(), subs.end(),
+                                    [&](const caf::actor& a) { return a.address() == dm.source; }),
+                     subs.end());
+        });
+        return inbox_behavior(self, st);
+      },
+      std::move(business), std::move(staff_id), std::move(journal), std::move(seed));
 }
 
 }  // namespace msgcenter::actors

@@ -1,8 +1,7 @@
 // Embedding msgcenter: set up a business, take an inbound text, reply, read the inbox.
 // Built out of tree with find_package(msgcenter) (see CMakeLists.txt beside this file).
-#include <msgcenter/message_center.hpp>
-
 #include <iostream>
+#include <msgcenter/message_center.hpp>
 
 int main() {
   using namespace msgcenter;
@@ -21,9 +20,12 @@ int main() {
   if (!mc.staff_put(admin, {"ana", "Ana", rights, {}, false})) return 1;
 
   // The carrier delivers a text (normally through the webhook).
-  auto in = mc.inbound(admin, {"+12025550142", "+12025550100", "Can I book a massage at 3?", {}, "SM1", std::nullopt});
+  auto in = mc.inbound(
+      admin,
+      {"+12025550142", "+12025550100", "Can I book a massage at 3?", {}, "SM1", std::nullopt});
   if (!in) return 1;
-  std::cout << "received " << message_key(in->stored.id) << " in " << conversation_key(in->conversation) << "\n";
+  std::cout << "received " << message_key(in->stored.id) << " in "
+            << conversation_key(in->conversation) << "\n";
 
   auto unread = mc.inbox_badge(ana);
   std::cout << "ana's badge: " << unread->unread_conversations << " unread\n";
@@ -36,12 +38,13 @@ int main() {
     std::cerr << "send failed: " << sent.error().message << "\n";
     return 1;
   }
-  std::cout << "sent " << message_key(sent->stored.id) << " via provider id " << sent->stored.provider_id << "\n";
+  std::cout << "sent " << message_key(sent->stored.id) << " via provider id "
+            << sent->stored.provider_id << "\n";
 
   auto page = mc.inbox_list(ana, inbox_query{});
   for (auto& row : page->rows)
-    std::cout << conversation_key(row.view.id) << " " << row.view.phone << " " << to_string(row.current_folder)
-              << " \"" << row.view.preview << "\"\n";
+    std::cout << conversation_key(row.view.id) << " " << row.view.phone << " "
+              << to_string(row.current_folder) << " \"" << row.view.preview << "\"\n";
   mc.close();
   return page->rows.size() == 1 && page->rows[0].current_folder == folder::replied ? 0 : 1;
 }

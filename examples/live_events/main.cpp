@@ -1,9 +1,8 @@
 // Embedding msgcenter: subscribe to a staff member's live events while a burst arrives.
-#include <msgcenter/message_center.hpp>
-
 #include <atomic>
 #include <chrono>
 #include <iostream>
+#include <msgcenter/message_center.hpp>
 #include <thread>
 
 int main() {
@@ -30,12 +29,18 @@ int main() {
   // A burst: replies to a class-cancellation text, ingested as one batch.
   std::vector<inbound_request> burst;
   for (int i = 0; i < 500; ++i)
-    burst.push_back({"+1202556" + std::to_string(1000 + i), "+12025550111", "OK thanks", {}, "SMg" + std::to_string(i), std::nullopt});
+    burst.push_back({"+1202556" + std::to_string(1000 + i),
+                     "+12025550111",
+                     "OK thanks",
+                     {},
+                     "SMg" + std::to_string(i),
+                     std::nullopt});
   auto results = mc.ingest(admin, burst);
   int ok = 0;
   for (auto& r : results) ok += r.ok() ? 1 : 0;
 
-  for (int i = 0; i < 200 && last_unread.load() < 500; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 200 && last_unread.load() < 500; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   std::cout << ok << " messages acknowledged; " << badges.load() << " badge events; badge shows "
             << last_unread.load() << " unread\n";
   sub->cancel();

@@ -199,9 +199,9 @@ struct packer_visitor {
 
 // ---- reading ------------------------------------------------------------------------
 
-#define MC_TRY(var, expr)                 \
-  auto var##_r = (expr);                  \
-  if (!var##_r) return var##_r.error();   \
+#define MC_TRY(var, expr)               \
+  auto var##_r = (expr);                \
+  if (!var##_r) return var##_r.error(); \
   auto var = std::move(var##_r.value())
 
 template <class E>
@@ -298,8 +298,12 @@ result<business_settings> read_settings(array_reader& outer) {
   s.notify_sales = ns;
   MC_TRY(nv, r.boolean());
   s.notify_service = nv;
-  std::string* texts[] = {&s.timezone, &s.help_text, &s.opt_out_text, &s.opt_in_request_text,
-                          &s.opt_in_confirmation_text, &s.twilio_account_sid,
+  std::string* texts[] = {&s.timezone,
+                          &s.help_text,
+                          &s.opt_out_text,
+                          &s.opt_in_request_text,
+                          &s.opt_in_confirmation_text,
+                          &s.twilio_account_sid,
                           &s.twilio_auth_token};
   for (auto* t : texts) {
     MC_TRY(v, r.str());
@@ -432,7 +436,8 @@ result<record> read_any(const msgpack::object& o) {
   MC_TRY(type, r.u64());
   MC_TRY(business, r.str());
   switch (type) {
-    case t_directory: return read_directory(r, std::move(business));
+    case t_directory:
+      return read_directory(r, std::move(business));
     case t_contact: {
       contact_record out;
       out.business = std::move(business);
@@ -453,7 +458,8 @@ result<record> read_any(const msgpack::object& o) {
       out.state = state;
       return record(std::move(out));
     }
-    case t_conversation: return read_conversation(r, std::move(business));
+    case t_conversation:
+      return read_conversation(r, std::move(business));
     case t_inbox: {
       inbox_record out;
       out.business = std::move(business);
@@ -492,7 +498,8 @@ result<record> read_any(const msgpack::object& o) {
       }
       return record(std::move(out));
     }
-    default: return make_error(errc::invalid_argument, "record: unknown type");
+    default:
+      return make_error(errc::invalid_argument, "record: unknown type");
   }
 }
 

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
+#include "msgcenter/core/inbox.hpp"
 #include "msgcenter/persistence/codec.hpp"
 #include "msgcenter/persistence/kv_store.hpp"
 #include "msgcenter/persistence/message_history.hpp"
-#include "msgcenter/core/inbox.hpp"
 #include "msgcenter/persistence/schema.hpp"
 
 namespace msgcenter::persistence {
@@ -75,10 +75,18 @@ void fold(recovered_state& st, record r, touched* t) {
           if (t) t->inboxes.insert({x.business, x.staff});
           using change = inbox_record::change;
           switch (x.what) {
-            case change::pin: in.pins.insert(x.conversation); break;
-            case change::unpin: in.pins.erase(x.conversation); break;
-            case change::mute: in.mutes.insert(x.conversation); break;
-            case change::unmute: in.mutes.erase(x.conversation); break;
+            case change::pin:
+              in.pins.insert(x.conversation);
+              break;
+            case change::unpin:
+              in.pins.erase(x.conversation);
+              break;
+            case change::mute:
+              in.mutes.insert(x.conversation);
+              break;
+            case change::unmute:
+              in.mutes.erase(x.conversation);
+              break;
             case change::alert_raised:
               for (auto& a : x.alerts) in.alerts[a.id] = a;
               // Keep what the inbox keeps: the newest alerts only.
@@ -149,7 +157,8 @@ struct store::impl {
     auto fold_typed = [&](std::string_view where) {
       return [&st, where](std::string_view value) -> std::optional<error> {
         auto r = decode_record(value);
-        if (!r) return make_error(errc::invalid_argument, std::string(where) + ": " + r.error().message);
+        if (!r)
+          return make_error(errc::invalid_argument, std::string(where) + ": " + r.error().message);
         fold(st, std::move(r.value()), nullptr);
         return std::nullopt;
       };
@@ -241,16 +250,18 @@ struct store::impl {
     st.snapshot_seq = *seq;
     if (auto s = load_snapshot(st); !s) return s.error();
     std::optional<error> failure;
-    auto s = read_journal(*environment, st.snapshot_seq + 1, [&](std::uint64_t n, std::string_view payload) -> status {
-      auto r = decode_record(payload);
-      if (!r)
-        return make_error(errc::invalid_argument,
-                          "corrupt journal record at seq " + std::to_string(n) + ": " + r.error().message);
-      fold(st, std::move(r.value()), t);
-      ++st.replayed_records;
-      st.last_seq = n;
-      return unit{};
-    });
+    auto s = read_journal(*environment, st.snapshot_seq + 1,
+                          [&](std::uint64_t n, std::string_view payload) -> status {
+                            auto r = decode_record(payload);
+                            if (!r)
+                              return make_error(errc::invalid_argument,
+                                                "corrupt journal record at seq " +
+                                                    std::to_string(n) + ": " + r.error().message);
+                            fold(st, std::move(r.value()), t);
+                            ++st.replayed_records;
+                            st.last_seq = n;
+                            return unit{};
+                          });
     if (!s) return s.error();
     if (st.last_seq == 0) st.last_seq = st.snapshot_seq;
     return st;
@@ -320,7 +331,9 @@ void store::append(std::string record, std::function<void(status)> done) {
 
 status store::flush() { return impl_->journal->flush(); }
 
-store_stats store::stats() const { return store_stats{impl_->journal->stats(), impl_->snapshot_seq}; }
+store_stats store::stats() const {
+  return store_stats{impl_->journal->stats(), impl_->snapshot_seq};
+}
 
 status store::close() {
   if (!impl_->journal) return unit{};

@@ -348,8 +348,14 @@ void twilio_gateway::stop(std::chrono::milliseconds grace) {
       s.idle.wait_for(lock, std::chrono::seconds(2), [&] { return s.active == 0; });
     }
   }
+  // Cancel whatever still runs and let the loop run dry: every queued handler runs (and
+  // drops its reference to impl) before the thread ends, so nothing is left holding impl
+  // inside its own io_context.
+  net::post(s.ioc, [p = impl_] {
+    auto cancelers = p->cancelers;
+    for (auto& [id, cancel] : cancelers) cancel();
+  });
   s.guard.reset();
-  s.ioc.stop();
   if (s.thread.joinable()) {
     if (s.thread.get_id() == std::this_thread::get_id()) s.thread.detach();
     else s.thread.join();

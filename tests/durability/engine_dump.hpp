@@ -2,7 +2,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
@@ -14,9 +13,10 @@ namespace msgcenter::testing {
 /// Every staff member's rows (all folders, all pages), badge and alerts; every message of
 /// every conversation (via export, system messages included, and each thread); consent of
 /// the given phone/number pairs. `reader` must be able to open every conversation.
-inline nlohmann::json dump_engine(message_center& mc, const std::string& business,
-                                  const std::vector<std::string>& staff, const std::string& reader,
-                                  const std::vector<std::pair<std::string, std::string>>& consent_keys) {
+inline nlohmann::json dump_engine(
+    message_center& mc, const std::string& business, const std::vector<std::string>& staff,
+    const std::string& reader,
+    const std::vector<std::pair<std::string, std::string>>& consent_keys) {
   nlohmann::json out;
   for (auto& s : staff) {
     op_context ctx{business, s, std::nullopt};

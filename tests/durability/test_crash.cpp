@@ -2,9 +2,8 @@
 // acknowledged; we kill it with SIGKILL at random moments, 100 times, and check after each
 // restart that every acknowledged message is present exactly once and that resending its
 // provider id answers `duplicate`.
-#include <gtest/gtest.h>
-
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -78,7 +77,8 @@ std::vector<std::string> run_and_kill(const std::string& dir, std::uint64_t firs
   ::close(out[0]);
   int status = 0;
   ::waitpid(pid, &status, 0);
-  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the child must die by the kill";
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+      << "the child must die by the kill";
   // Only complete lines count: each batch was written with one write(2) after its ack.
   std::vector<std::string> acked;
   std::istringstream lines(text);
@@ -113,9 +113,11 @@ TEST(CrashTest, HundredKills_NoAcknowledgedMessageLostOrDuplicated) {
       ASSERT_TRUE(opened.ok()) << opened.error().message;
       auto& mc = *opened.value();
       std::vector<inbound_request> resend;
-      for (auto& id : acked) resend.push_back({"+12025551999", "+12025550100", id, {}, id, std::nullopt});
+      for (auto& id : acked)
+        resend.push_back({"+12025551999", "+12025550100", id, {}, id, std::nullopt});
       for (std::size_t i = 0; i < resend.size(); i += 1000) {
-        std::vector<inbound_request> part(resend.begin() + i, resend.begin() + std::min(resend.size(), i + 1000));
+        std::vector<inbound_request> part(resend.begin() + i,
+                                          resend.begin() + std::min(resend.size(), i + 1000));
         auto results = mc.ingest({"crash"}, part);
         for (std::size_t j = 0; j < results.size(); ++j) {
           ASSERT_TRUE(results[j].ok()) << part[j].provider_id << ": " << results[j].error().message;
@@ -129,7 +131,11 @@ TEST(CrashTest, HundredKills_NoAcknowledgedMessageLostOrDuplicated) {
     options o;
     o.data_dir = dir;
     auto mc = std::move(message_center::open(o).value());
-    ASSERT_TRUE(mc->staff_put({"crash"}, {"auditor", "Auditor", bit(right::view_messages) | bit(right::export_), {}, false}).ok());
+    ASSERT_TRUE(
+        mc->staff_put(
+              {"crash"},
+              {"auditor", "Auditor", bit(right::view_messages) | bit(right::export_), {}, false})
+            .ok());
     auto csv = mc->export_csv({"crash", "auditor", std::nullopt}, {});
     ASSERT_TRUE(csv.ok());
     std::map<std::string, int> seen;

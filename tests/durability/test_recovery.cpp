@@ -1,7 +1,6 @@
 // Durability: recovery restores exactly the acknowledged state; a failed commit
 // acknowledges nothing. Real LMDB files in a fresh directory per test.
 #include <gtest/gtest.h>
-
 #include <lmdb.h>
 
 #include <atomic>
@@ -54,17 +53,24 @@ std::vector<std::pair<std::string, std::string>> consent_keys() {
 /// Applies a random history of every kind of state change; fixed times make it repeatable.
 void random_history(message_center& mc, unsigned seed, int steps) {
   std::mt19937 rng(seed);
-  auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); };
+  auto pick = [&](std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng);
+  };
   millis t = 1'790'000'000'000;
   auto at = [&](const std::string& staff) {
     t += 1000;
     return op_context{"b", staff, t};
   };
   ASSERT_TRUE(mc.business_put(at(""), {"Biz", "US", "", {}}).ok());
-  for (auto& n : kNumbers) ASSERT_TRUE(mc.number_put(at(""), {n, n == kNumbers[0] ? "north" : "south"}).ok());
+  for (auto& n : kNumbers)
+    ASSERT_TRUE(mc.number_put(at(""), {n, n == kNumbers[0] ? "north" : "south"}).ok());
   ASSERT_TRUE(mc.staff_put(at(""), {"ana", "Ana", everything(), {}, false}).ok());
-  ASSERT_TRUE(mc.staff_put(at(""), {"ben", "Ben", bit(right::view_messages) | bit(right::send_sms), {}, false}).ok());
-  ASSERT_TRUE(mc.staff_put(at(""), {"cleo", "Cleo", bit(right::view_messages), {"north"}, true}).ok());
+  ASSERT_TRUE(
+      mc.staff_put(at(""),
+                   {"ben", "Ben", bit(right::view_messages) | bit(right::send_sms), {}, false})
+          .ok());
+  ASSERT_TRUE(
+      mc.staff_put(at(""), {"cleo", "Cleo", bit(right::view_messages), {"north"}, true}).ok());
   contact c;
   c.id = "k1";
   c.first_name = "Zoë";
@@ -75,15 +81,20 @@ void random_history(message_center& mc, unsigned seed, int steps) {
   std::vector<conversation_id> convs;
   std::vector<std::string> sent_provider_ids;
   int provider = 0;
-  const std::vector<std::string> bodies{"hello", "STOP", "START", "HELP", "YES", "can I book?", "Zoë here 😀"};
+  const std::vector<std::string> bodies{"hello", "STOP",        "START",     "HELP",
+                                        "YES",   "can I book?", "Zoë here 😀"};
   for (int step = 0; step < steps; ++step) {
     auto& staff = kStaff[pick(kStaff.size())];
     switch (pick(12)) {
       case 0:
       case 1:
       case 2: {
-        auto r = mc.inbound(at(""), {kPhones[pick(kPhones.size())], kNumbers[pick(kNumbers.size())],
-                                     bodies[pick(bodies.size())], {}, "SMin" + std::to_string(provider++), std::nullopt});
+        auto r = mc.inbound(at(""), {kPhones[pick(kPhones.size())],
+                                     kNumbers[pick(kNumbers.size())],
+                                     bodies[pick(bodies.size())],
+                                     {},
+                                     "SMin" + std::to_string(provider++),
+                                     std::nullopt});
         if (r && std::find(convs.begin(), convs.end(), r->conversation) == convs.end())
           convs.push_back(r->conversation);
         break;
@@ -111,21 +122,26 @@ void random_history(message_center& mc, unsigned seed, int steps) {
       case 7:
         if (!convs.empty()) {
           const conversation_action actions[] = {
-              conversation_action::mark_read, conversation_action::mark_unread, conversation_action::archive,
-              conversation_action::unarchive, conversation_action::mute,        conversation_action::unmute,
-              conversation_action::pin,       conversation_action::unpin,       conversation_action::hide,
-              conversation_action::assign,    conversation_action::unassign};
-          action_request a{convs[pick(convs.size())], actions[pick(11)], kStaff[pick(kStaff.size())]};
+              conversation_action::mark_read, conversation_action::mark_unread,
+              conversation_action::archive,   conversation_action::unarchive,
+              conversation_action::mute,      conversation_action::unmute,
+              conversation_action::pin,       conversation_action::unpin,
+              conversation_action::hide,      conversation_action::assign,
+              conversation_action::unassign};
+          action_request a{convs[pick(convs.size())], actions[pick(11)],
+                           kStaff[pick(kStaff.size())]};
           (void)mc.conversation_action(at(staff), a);
         }
         break;
       case 8:
         if (!convs.empty())
-          (void)mc.conversation_messages(at(staff), {convs[pick(convs.size())], std::nullopt, 50, true});
+          (void)mc.conversation_messages(at(staff),
+                                         {convs[pick(convs.size())], std::nullopt, 50, true});
         break;
       case 9: {
         auto alerts = mc.alerts_list(at(staff), {50});
-        if (alerts && !alerts->empty()) (void)mc.alerts_ack(at(staff), {(*alerts)[pick(alerts->size())].id});
+        if (alerts && !alerts->empty())
+          (void)mc.alerts_ack(at(staff), {(*alerts)[pick(alerts->size())].id});
         break;
       }
       case 10: {
@@ -156,7 +172,9 @@ std::unique_ptr<message_center> open_at(const std::string& dir) {
   return mc.ok() ? std::move(mc.value()) : nullptr;
 }
 
-nlohmann::json dump(message_center& mc) { return dump_engine(mc, "b", kStaff, "ana", consent_keys()); }
+nlohmann::json dump(message_center& mc) {
+  return dump_engine(mc, "b", kStaff, "ana", consent_keys());
+}
 
 class Recovery : public ::testing::TestWithParam<unsigned> {};
 
@@ -226,22 +244,28 @@ TEST(Durability, FailedCommit_AcknowledgesNothing_AndStopsAcknowledging) {
     auto mc = std::move(message_center::open(o).value());
     ASSERT_TRUE(mc->business_put({"b"}, {"Biz", "US", "", {}}).ok());
     ASSERT_TRUE(mc->number_put({"b"}, {"+12025550100", "x"}).ok());
-    ASSERT_TRUE(mc->inbound({"b"}, {"+12025550142", "+12025550100", "kept", {}, "SMok", std::nullopt}).ok());
+    ASSERT_TRUE(
+        mc->inbound({"b"}, {"+12025550142", "+12025550100", "kept", {}, "SMok", std::nullopt})
+            .ok());
     fail_from = commits.load() + 1;  // the next commit fails
-    auto lost = mc->inbound({"b"}, {"+12025550143", "+12025550100", "lost", {}, "SMlost", std::nullopt});
+    auto lost =
+        mc->inbound({"b"}, {"+12025550143", "+12025550100", "lost", {}, "SMlost", std::nullopt});
     ASSERT_FALSE(lost.ok());
     EXPECT_EQ(lost.error().code, errc::unavailable);
     fail_from = 1 << 30;  // even if the disk recovered, the engine must not pretend
-    auto later = mc->inbound({"b"}, {"+12025550144", "+12025550100", "later", {}, "SMlater", std::nullopt});
+    auto later =
+        mc->inbound({"b"}, {"+12025550144", "+12025550100", "later", {}, "SMlater", std::nullopt});
     ASSERT_FALSE(later.ok());
     EXPECT_EQ(later.error().code, errc::unavailable);
   }
   auto mc = open_at(dir.path());
   ASSERT_TRUE(mc);
-  auto kept = mc->inbound({"b"}, {"+12025550142", "+12025550100", "kept", {}, "SMok", std::nullopt});
+  auto kept =
+      mc->inbound({"b"}, {"+12025550142", "+12025550100", "kept", {}, "SMok", std::nullopt});
   ASSERT_TRUE(kept.ok());
   EXPECT_TRUE(kept->duplicate) << "the acknowledged message survived";
-  auto lost = mc->inbound({"b"}, {"+12025550143", "+12025550100", "lost", {}, "SMlost", std::nullopt});
+  auto lost =
+      mc->inbound({"b"}, {"+12025550143", "+12025550100", "lost", {}, "SMlost", std::nullopt});
   ASSERT_TRUE(lost.ok());
   EXPECT_FALSE(lost->duplicate) << "the refused message was not stored";
 }

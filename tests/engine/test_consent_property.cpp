@@ -78,13 +78,15 @@ TEST_P(ConsentProperty, NoSendHandedOverWhileOptedOut) {
   for (auto& n : numbers) ASSERT_TRUE(mc->number_put(admin, {n, "main"}).ok());
   ASSERT_TRUE(mc->staff_put(admin, {"s", "S", all_rights(), {}, false}).ok());
   const std::vector<std::string> phones{"+12025550142", "+12025550143", "+12025550144"};
-  const std::vector<std::string> words{"STOP", "stop ", "Unsubscribe", "START", "UNSTOP", "YES",
-                                       "HELP", "hello", "QUIT", "yes"};
+  const std::vector<std::string> words{"STOP", "stop ", "Unsubscribe", "START", "UNSTOP",
+                                       "YES",  "HELP",  "hello",       "QUIT",  "yes"};
 
   // The model: the keyword rules applied in the order of one caller's requests.
   std::map<std::pair<std::string, std::string>, consent_state> model;
   std::mt19937 rng(seed);
-  auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); };
+  auto pick = [&](std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng);
+  };
   int refused = 0;
   for (int step = 0; step < 400; ++step) {
     auto& phone = phones[pick(phones.size())];
@@ -154,7 +156,8 @@ TEST(ConsentPropertyConcurrent, KeywordsRacingSends_NeverHandOverWhileOptedOut) 
     for (int i = 0; i < 300; ++i) {
       bool stop = i % 2 == 0;
       if (!stop) gw->mark("start-sent");
-      (void)mc->inbound(admin, {phone, "+12025550100", stop ? "STOP" : "START", {}, "", std::nullopt});
+      (void)mc->inbound(admin,
+                        {phone, "+12025550100", stop ? "STOP" : "START", {}, "", std::nullopt});
       if (stop) gw->mark("stop-done");
     }
   });

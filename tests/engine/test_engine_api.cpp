@@ -17,7 +17,8 @@ TEST_F(EngineApi, Ingest_BatchAnswersInOrder_WithIncreasingIds) {
   std::vector<inbound_request> batch;
   for (int i = 0; i < 1000; ++i) {
     auto phone = "+1202555" + std::to_string(1000 + i % 100);
-    batch.push_back({phone, kNumber, "msg " + std::to_string(i), {}, "SMb" + std::to_string(i), std::nullopt});
+    batch.push_back(
+        {phone, kNumber, "msg " + std::to_string(i), {}, "SMb" + std::to_string(i), std::nullopt});
   }
   auto results = mc->ingest(admin(), batch);
   ASSERT_EQ(results.size(), batch.size());
@@ -44,9 +45,10 @@ TEST_F(EngineApi, Ingest_DuplicateInsideOneBatch_AnswersOriginal) {
 }
 
 TEST_F(EngineApi, Ingest_BadItemFailsAlone) {
-  std::vector<inbound_request> batch{{kClient, kNumber, "ok", {}, "", std::nullopt},
-                                     {kClient, "+12025550999", "wrong number", {}, "", std::nullopt},
-                                     {kClient, kNumber, std::string(1601, 'x'), {}, "", std::nullopt}};
+  std::vector<inbound_request> batch{
+      {kClient, kNumber, "ok", {}, "", std::nullopt},
+      {kClient, "+12025550999", "wrong number", {}, "", std::nullopt},
+      {kClient, kNumber, std::string(1601, 'x'), {}, "", std::nullopt}};
   auto results = mc->ingest(admin(), batch);
   EXPECT_TRUE(results[0].ok());
   EXPECT_EQ(results[1].error().code, errc::not_found);
@@ -69,7 +71,8 @@ TEST_F(EngineApi, NumberOfAnotherBusiness_IsRefused) {
 TEST_F(EngineApi, ForeignConversationId_IsNotFound) {
   auto in = receive("hello");
   ASSERT_TRUE(mc->business_put({"gym", "", std::nullopt}, {"Gym", "US", "", {}}).ok());
-  ASSERT_TRUE(mc->staff_put({"gym", "", std::nullopt}, {"ana", "Ana", all_rights(), {}, false}).ok());
+  ASSERT_TRUE(
+      mc->staff_put({"gym", "", std::nullopt}, {"ana", "Ana", all_rights(), {}, false}).ok());
   auto r = mc->conversation_messages({"gym", "ana", std::nullopt}, {in.conversation, {}, 50, true});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, errc::not_found);
@@ -178,7 +181,8 @@ TEST_F(EngineApi, ConcurrentCallers_AllAnswered_BadgeConsistent) {
     });
   }
   for (auto& th : threads) th.join();
-  EXPECT_EQ(badge_of("ben").unread_conversations, static_cast<std::uint64_t>(kThreads * kPerThread));
+  EXPECT_EQ(badge_of("ben").unread_conversations,
+            static_cast<std::uint64_t>(kThreads * kPerThread));
 }
 
 TEST(EngineLifecycle, CloseWithLiveSubscription_Finishes) {
@@ -186,7 +190,8 @@ TEST(EngineLifecycle, CloseWithLiveSubscription_Finishes) {
   ASSERT_TRUE(mc.ok());
   auto& e = *mc.value();
   ASSERT_TRUE(e.business_put({"b", "", std::nullopt}, {"B", "US", "", {}}).ok());
-  ASSERT_TRUE(e.staff_put({"b", "", std::nullopt}, {"s", "S", bit(right::view_messages), {}, false}).ok());
+  ASSERT_TRUE(
+      e.staff_put({"b", "", std::nullopt}, {"s", "S", bit(right::view_messages), {}, false}).ok());
   auto sub = e.subscribe({"b", "s", std::nullopt}, [](const staff_event&) {});
   ASSERT_TRUE(sub.ok());
   e.close();  // must return: the test would time out otherwise

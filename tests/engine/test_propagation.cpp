@@ -37,7 +37,8 @@ TEST_F(Propagation, MarkUnread_ByAna_ShowsInBensInboxAtOnce) {
   auto in = receive("hello");
   ASSERT_TRUE(mc->conversation_messages(as("ben"), {in.conversation, {}, 50, true}).ok());
   ASSERT_EQ(badge_of("ana").unread_conversations, 0u);
-  auto row = mc->conversation_action(as("ana"), {in.conversation, conversation_action::mark_unread});
+  auto row =
+      mc->conversation_action(as("ana"), {in.conversation, conversation_action::mark_unread});
   ASSERT_TRUE(row.ok());
   EXPECT_EQ(row->current_folder, folder::unread);
   EXPECT_EQ(badge_of("ben").unread_conversations, 1u);
@@ -85,7 +86,8 @@ TEST_F(Propagation, Assign_SendsAlertToAssignee_AndVisibilityFollows) {
 TEST_F(Propagation, Pin_ListedFirstForThatStaffOnly) {
   auto first = receive("first", "+12025550142");
   receive("second", "+12025550143");
-  ASSERT_TRUE(mc->conversation_action(as("ben"), {first.conversation, conversation_action::pin}).ok());
+  ASSERT_TRUE(
+      mc->conversation_action(as("ben"), {first.conversation, conversation_action::pin}).ok());
   auto ben = mc->inbox_list(as("ben"), inbox_query{});
   auto ana = mc->inbox_list(as("ana"), inbox_query{});
   ASSERT_EQ(ben->rows.size(), 2u);

@@ -1,11 +1,11 @@
 // Journal/snapshot records round trip, and the store detects corruption instead of skipping.
-#include <gtest/gtest.h>
+#include "msgcenter/persistence/records.hpp"
 
+#include <gtest/gtest.h>
 #include <lmdb.h>
 
 #include <future>
 
-#include "msgcenter/persistence/records.hpp"
 #include "msgcenter/persistence/schema.hpp"
 #include "msgcenter/persistence/store.hpp"
 #include "test_support.hpp"
@@ -99,7 +99,8 @@ TEST(Store, CorruptJournalRecord_IsReportedNotSkipped) {
     ASSERT_TRUE(s.ok());
     for (int i = 0; i < 3; ++i) {
       std::promise<status> done;
-      s.value()->append(encode_record(sample_conversation()), [&](status st) { done.set_value(st); });
+      s.value()->append(encode_record(sample_conversation()),
+                        [&](status st) { done.set_value(st); });
       ASSERT_TRUE(done.get_future().get().ok());
     }
     ASSERT_TRUE(s.value()->close().ok());

@@ -48,8 +48,7 @@ std::vector<std::string> inbound_alert_recipients(const directory& dir,
     if (s.subscribe_all && sees(id)) out.push_back(id);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
-  out.erase(std::remove_if(out.begin(), out.end(), [&](auto& id) { return !sees(id); }),
-            out.end());
+  out.erase(std::remove_if(out.begin(), out.end(), [&](auto& id) { return !sees(id); }), out.end());
   return out;
 }
 

@@ -120,9 +120,14 @@ append_effects conversation_state::append(message m, const directory& dir) {
           archived_ = false;
           last_manual_sender_ = m.author;
           break;
-        case message_kind::campaign: types_ |= type_campaign; break;
-        case message_kind::notification: types_ |= type_notification; break;
-        case message_kind::system: break;
+        case message_kind::campaign:
+          types_ |= type_campaign;
+          break;
+        case message_kind::notification:
+          types_ |= type_notification;
+          break;
+        case message_kind::system:
+          break;
       }
       if (m.failed()) {
         ++failed_count_;
@@ -186,10 +191,14 @@ namespace {
 // reorder callbacks, so a late `sent` after `delivered` is ignored.
 int status_rank(message_status s) {
   switch (s) {
-    case message_status::received: return 0;
-    case message_status::queued: return 0;
-    case message_status::sent: return 1;
-    default: return 2;
+    case message_status::received:
+      return 0;
+    case message_status::queued:
+      return 0;
+    case message_status::sent:
+      return 1;
+    default:
+      return 2;
   }
 }
 }  // namespace
@@ -214,8 +223,7 @@ bool conversation_state::update_status(message_id id, message_status status,
 }
 
 access_subject conversation_state::subject(const business_settings& settings) const {
-  return access_subject{location_,
-                        owners_of(assignee_, contact_ ? &*contact_ : nullptr, settings)};
+  return access_subject{location_, owners_of(assignee_, contact_ ? &*contact_ : nullptr, settings)};
 }
 
 access conversation_state::access_for(const staff_member& staff, const directory& dir) const {

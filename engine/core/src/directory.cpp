@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-
 namespace msgcenter {
 
 bool staff_member::permits_location(const std::string& location) const {

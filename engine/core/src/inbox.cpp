@@ -38,12 +38,18 @@ std::optional<cursor_pos> decode_cursor(std::string_view s) {
 
 bool folder_matches(folder_filter f, folder actual) {
   switch (f) {
-    case folder_filter::inbox: return actual != folder::archived;
-    case folder_filter::all: return true;
-    case folder_filter::unread: return actual == folder::unread;
-    case folder_filter::read: return actual == folder::read;
-    case folder_filter::replied: return actual == folder::replied;
-    case folder_filter::archived: return actual == folder::archived;
+    case folder_filter::inbox:
+      return actual != folder::archived;
+    case folder_filter::all:
+      return true;
+    case folder_filter::unread:
+      return actual == folder::unread;
+    case folder_filter::read:
+      return actual == folder::read;
+    case folder_filter::replied:
+      return actual == folder::replied;
+    case folder_filter::archived:
+      return actual == folder::archived;
   }
   return false;
 }
@@ -117,7 +123,8 @@ bool inbox_view::apply(conversation_view v, access acc) {
     order_.insert({v.last_activity, v.id});
     if (pinned(v.id)) pinned_order_.insert({v.last_activity, v.id});
   }
-  bool changed = was_reachable != reachable || (reachable && (e.acc != acc || row_differs(e.view, v)));
+  bool changed =
+      was_reachable != reachable || (reachable && (e.acc != acc || row_differs(e.view, v)));
   e.view = std::move(v);
   e.acc = acc;
   add_to_badge(contribution(e));
@@ -199,8 +206,8 @@ result<inbox_page> inbox_view::list(const inbox_query& q, bool may_manage) const
     if (q.to && v.last_activity > *q.to) return false;
     const contact_card* c = v.contact ? &*v.contact : nullptr;
     if (q.client_type && (!c || c->client_type != *q.client_type)) return false;
-    if (q.group && (!c || std::find(c->groups.begin(), c->groups.end(), *q.group) ==
-                              c->groups.end()))
+    if (q.group &&
+        (!c || std::find(c->groups.begin(), c->groups.end(), *q.group) == c->groups.end()))
       return false;
     if (q.location && (!c || c->home_location != *q.location)) return false;
     if (q.contact_kind) {

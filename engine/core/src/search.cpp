@@ -54,8 +54,8 @@ search_query::search_query(std::string_view q) {
   lower_ = ascii_lower(t);
   bool phone_like = true;
   for (char c : t) {
-    bool ok = (c >= '0' && c <= '9') || c == ' ' || c == '+' || c == '(' || c == ')' ||
-              c == '-' || c == '.';
+    bool ok = (c >= '0' && c <= '9') || c == ' ' || c == '+' || c == '(' || c == ')' || c == '-' ||
+              c == '.';
     if (!ok) phone_like = false;
   }
   auto d = digits_of(t);

@@ -25,7 +25,7 @@ std::optional<E> parse(const std::array<const char*, N>& names, std::string_view
 
 constexpr std::array<const char*, 2> kDirection{"in", "out"};
 constexpr std::array<const char*, 4> kKind{"manual", "campaign", "notification", "system"};
-constexpr std::array<const char*, 6> kStatus{"received", "queued",      "sent",
+constexpr std::array<const char*, 6> kStatus{"received",  "queued",      "sent",
                                              "delivered", "undelivered", "failed"};
 constexpr std::array<const char*, 2> kEncoding{"gsm7", "ucs2"};
 constexpr std::array<const char*, 4> kFolder{"unread", "read", "replied", "archived"};
@@ -40,9 +40,10 @@ constexpr std::array<const char*, 6> kRights{"view_messages", "manage_messages",
                                              "remove_feed",   "export",          "admin"};
 constexpr std::array<const char*, 2> kAlertKind{"message", "assigned"};
 constexpr std::array<const char*, 12> kErrc{
-    "invalid_argument", "not_found",   "permission_denied",    "consent_required",
-    "opted_out",        "invalid_phone", "not_mobile",         "body_too_long",
-    "attachment_too_large", "unsupported_media", "overloaded", "unavailable"};
+    "invalid_argument",  "not_found",     "permission_denied",
+    "consent_required",  "opted_out",     "invalid_phone",
+    "not_mobile",        "body_too_long", "attachment_too_large",
+    "unsupported_media", "overloaded",    "unavailable"};
 
 std::string prefixed(char prefix, std::uint64_t id) {
   std::string s(1, prefix);

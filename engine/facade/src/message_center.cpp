@@ -1,8 +1,7 @@
 #include "msgcenter/message_center.hpp"
 
-#include <caf/all.hpp>
-
 #include <atomic>
+#include <caf/all.hpp>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
@@ -92,18 +91,20 @@ struct message_center::impl {
     ++in_flight;
     // The target travels as a spawn argument: CAF 0.17 dereferences a null argument tuple
     // for argument-less function actors (UBSan reports it).
-    sys.spawn([=](caf::event_based_actor* self, caf::actor to) mutable {
-      self->request(to, caf::infinite, std::move(xs)...)
-          .then(
-              [=](Reply& r) {
-                promise->set_value(std::move(r));
-                --in_flight;
-              },
-              [=](caf::error& e) {
-                promise->set_value(failed<Reply>(e));
-                --in_flight;
-              });
-    }, target);
+    sys.spawn(
+        [=](caf::event_based_actor* self, caf::actor to) mutable {
+          self->request(to, caf::infinite, std::move(xs)...)
+              .then(
+                  [=](Reply& r) {
+                    promise->set_value(std::move(r));
+                    --in_flight;
+                  },
+                  [=](caf::error& e) {
+                    promise->set_value(failed<Reply>(e));
+                    --in_flight;
+                  });
+        },
+        target);
     return fut;
   }
 
@@ -189,10 +190,11 @@ void message_center::close() {
 // ---- admin ------------------------------------------------------------------------------
 
 std::future<result<unit>> message_center::business_put_async(const op_context& ctx,
-                                                              business_put_request req) {
+                                                             business_put_request req) {
   if (impl_->closed) return ready(result<unit>(make_error(errc::unavailable, "engine is closed")));
   if (ctx.business.empty() || ctx.business.size() > 128)
-    return ready(result<unit>(make_error(errc::invalid_argument, "`business` must be 1-128 characters")));
+    return ready(
+        result<unit>(make_error(errc::invalid_argument, "`business` must be 1-128 characters")));
   {
     std::unique_lock lock(impl_->mutex);
     auto& slot = impl_->businesses[ctx.business];
@@ -218,8 +220,7 @@ result<unit> message_center::business_put(const op_context& ctx, business_put_re
   return business_put_async(ctx, std::move(req)).get();
 }
 
-result<number_put_reply> message_center::number_put(const op_context& ctx,
-                                                    number_put_request req) {
+result<number_put_reply> message_center::number_put(const op_context& ctx, number_put_request req) {
   auto target = impl_->business(ctx.business);
   if (!target) return make_error(errc::not_found, "no such business");
   // Numbers are unique across businesses: reserve first, release if the business refuses.
@@ -304,7 +305,8 @@ std::future<std::vector<result<inbound_reply>>> message_center::ingest_async(
   }
   if (pending.empty()) return ready(std::move(out));
   // Gather on a helper thread so the caller gets a future at once.
-  return std::async(std::launch::async, [out = std::move(out), pending = std::move(pending)]() mutable {
+  return std::async(std::launch::async, [out = std::move(out),
+                                         pending = std::move(pending)]() mutable {
     for (auto& [index, fut] : pending) {
       auto r = fut.get();
       for (std::size_t k = 0; k < index.size(); ++k)
@@ -326,7 +328,8 @@ std::future<result<inbound_reply>> message_center::inbound_async(const op_contex
       ingest_async(ctx, {std::move(req)}));
   return std::async(std::launch::deferred, [all]() {
     auto r = all->get();
-    return r.empty() ? result<inbound_reply>(make_error(errc::unavailable, "lost")) : std::move(r[0]);
+    return r.empty() ? result<inbound_reply>(make_error(errc::unavailable, "lost"))
+                     : std::move(r[0]);
   });
 }
 
@@ -362,7 +365,7 @@ result<send_reply> message_center::send(const op_context& ctx, send_request req)
   return send_async(ctx, std::move(req)).get();
 }
 result<consent_state_reply> message_center::consent_request(const op_context& ctx,
-                                                             consent_request_args req) {
+                                                            consent_request_args req) {
   return impl_->call<consent_state_reply>(ctx, std::move(req)).get();
 }
 result<consent_state_reply> message_center::consent_get(const op_context& ctx,
@@ -411,8 +414,7 @@ result<std::vector<alert>> message_center::alerts_list(const op_context& ctx,
 result<unit> message_center::alerts_ack(const op_context& ctx, alerts_ack_request req) {
   return impl_->call<unit>(ctx, std::move(req)).get();
 }
-result<history_reply> message_center::contact_history(const op_context& ctx,
-                                                       history_request req) {
+result<history_reply> message_center::contact_history(const op_context& ctx, history_request req) {
   return impl_->call<history_reply>(ctx, std::move(req)).get();
 }
 result<export_reply> message_center::export_csv(const op_context& ctx, export_request req) {
@@ -424,10 +426,12 @@ result<carrier_account> message_center::carrier_account_for(const std::string& n
   {
     std::shared_lock lock(impl_->mutex);
     auto it = impl_->number_owner.find(number);
-    if (it == impl_->number_owner.end()) return make_error(errc::not_found, "no business owns the number");
+    if (it == impl_->number_owner.end())
+      return make_error(errc::not_found, "no business owns the number");
     business = it->second;
   }
-  return impl_->call<carrier_account>({business, "", std::nullopt}, carrier_account_request{}).get();
+  return impl_->call<carrier_account>({business, "", std::nullopt}, carrier_account_request{})
+      .get();
 }
 
 // ---- real time --------------------------------------------------------------------------

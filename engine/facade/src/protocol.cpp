@@ -17,7 +17,9 @@ struct bad_request {
   error err;
 };
 
-[[noreturn]] void refuse(errc code, std::string text) { throw bad_request{make_error(code, std::move(text))}; }
+[[noreturn]] void refuse(errc code, std::string text) {
+  throw bad_request{make_error(code, std::move(text))};
+}
 
 json null_if_empty(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
@@ -35,9 +37,11 @@ class args {
       return {};
     }
     const auto& v = j_.at(key);
-    if (!v.is_string()) refuse(errc::invalid_argument, std::string("`") + key + "` must be a string");
+    if (!v.is_string())
+      refuse(errc::invalid_argument, std::string("`") + key + "` must be a string");
     auto s = v.get<std::string>();
-    if (s.size() > 64 * 1024) refuse(errc::invalid_argument, std::string("`") + key + "` is too long");
+    if (s.size() > 64 * 1024)
+      refuse(errc::invalid_argument, std::string("`") + key + "` is too long");
     return s;
   }
 
@@ -57,7 +61,8 @@ class args {
   std::optional<bool> opt_bool(const char* key) const {
     if (!has(key)) return std::nullopt;
     const auto& v = j_.at(key);
-    if (!v.is_boolean()) refuse(errc::invalid_argument, std::string("`") + key + "` must be a boolean");
+    if (!v.is_boolean())
+      refuse(errc::invalid_argument, std::string("`") + key + "` must be a boolean");
     return v.get<bool>();
   }
 
@@ -68,7 +73,8 @@ class args {
     if (!v.is_array() || v.size() > 1000)
       refuse(errc::invalid_argument, std::string("`") + key + "` must be an array of strings");
     for (auto& x : v) {
-      if (!x.is_string()) refuse(errc::invalid_argument, std::string("`") + key + "` must be an array of strings");
+      if (!x.is_string())
+        refuse(errc::invalid_argument, std::string("`") + key + "` must be an array of strings");
       out.push_back(x.get<std::string>());
     }
     return out;
@@ -111,7 +117,8 @@ std::vector<media_item> media_arg(const args& a) {
     mi.url = m.str("url", true);
     mi.content_type = m.str("content_type", true);
     auto size = m.opt_int("size");
-    if (!size || *size < 0) refuse(errc::invalid_argument, "media `size` must be a non-negative integer");
+    if (!size || *size < 0)
+      refuse(errc::invalid_argument, "media `size` must be a non-negative integer");
     mi.size = static_cast<std::uint64_t>(*size);
     out.push_back(std::move(mi));
   }
@@ -119,7 +126,8 @@ std::vector<media_item> media_arg(const args& a) {
 }
 
 template <class E>
-E enum_arg(const args& a, const char* key, std::optional<E> (*parse)(std::string_view), E fallback) {
+E enum_arg(const args& a, const char* key, std::optional<E> (*parse)(std::string_view),
+           E fallback) {
   auto s = a.opt_str(key);
   if (!s) return fallback;
   auto v = parse(*s);
@@ -189,10 +197,18 @@ settings_patch settings_arg(const args& a) {
   if (!a.has("settings")) return p;
   const auto& s = a.raw("settings");
   if (!s.is_object()) refuse(errc::invalid_argument, "`settings` must be an object");
-  static const std::set<std::string> known{
-      "read_status", "visibility", "consent", "notify_sales", "notify_service", "timezone",
-      "help_text", "opt_out_text", "opt_in_request_text", "opt_in_confirmation_text",
-      "twilio_account_sid", "twilio_auth_token"};
+  static const std::set<std::string> known{"read_status",
+                                           "visibility",
+                                           "consent",
+                                           "notify_sales",
+                                           "notify_service",
+                                           "timezone",
+                                           "help_text",
+                                           "opt_out_text",
+                                           "opt_in_request_text",
+                                           "opt_in_confirmation_text",
+                                           "twilio_account_sid",
+                                           "twilio_auth_token"};
   for (auto& [k, v] : s.items())
     if (!known.count(k)) refuse(errc::invalid_argument, "unknown setting `" + k + "`");
   args sa(s);
@@ -200,7 +216,8 @@ settings_patch settings_arg(const args& a) {
     p.read_status = enum_arg(sa, "read_status", parse_read_status_mode, read_status_mode::shared);
   if (sa.has("visibility"))
     p.visibility = enum_arg(sa, "visibility", parse_visibility_mode, visibility_mode::all);
-  if (sa.has("consent")) p.consent = enum_arg(sa, "consent", parse_consent_mode, consent_mode::implied);
+  if (sa.has("consent"))
+    p.consent = enum_arg(sa, "consent", parse_consent_mode, consent_mode::implied);
   p.notify_sales = sa.opt_bool("notify_sales");
   p.notify_service = sa.opt_bool("notify_service");
   p.timezone = sa.opt_str("timezone");
@@ -217,11 +234,16 @@ inbox_query query_arg(const args& a) {
   inbox_query q;
   q.folder = enum_arg(a, "folder", parse_folder_filter, folder_filter::inbox);
   for (auto& t : a.str_list("types")) {
-    if (t == "manual") q.types |= type_manual;
-    else if (t == "campaign") q.types |= type_campaign;
-    else if (t == "notification") q.types |= type_notification;
-    else if (t == "failed") q.types |= type_failed;
-    else refuse(errc::invalid_argument, "unknown type `" + t + "`");
+    if (t == "manual")
+      q.types |= type_manual;
+    else if (t == "campaign")
+      q.types |= type_campaign;
+    else if (t == "notification")
+      q.types |= type_notification;
+    else if (t == "failed")
+      q.types |= type_failed;
+    else
+      refuse(errc::invalid_argument, "unknown type `" + t + "`");
   }
   q.from = a.opt_int("from");
   q.to = a.opt_int("to");
@@ -229,9 +251,12 @@ inbox_query query_arg(const args& a) {
   q.group = a.opt_str("group");
   q.location = a.opt_str("location");
   if (auto k = a.opt_str("contact_kind")) {
-    if (*k == "clients_and_leads") q.contact_kind = contact_filter::clients_and_leads;
-    else if (*k == "resources") q.contact_kind = contact_filter::resources;
-    else refuse(errc::invalid_argument, "unknown contact_kind `" + *k + "`");
+    if (*k == "clients_and_leads")
+      q.contact_kind = contact_filter::clients_and_leads;
+    else if (*k == "resources")
+      q.contact_kind = contact_filter::resources;
+    else
+      refuse(errc::invalid_argument, "unknown contact_kind `" + *k + "`");
   }
   q.assignee = a.opt_str("assignee");
   if (a.has("last_direction"))
@@ -245,7 +270,8 @@ inbox_query query_arg(const args& a) {
 const std::map<std::string, op_spec>& operations() {
   static const std::map<std::string, op_spec> ops = {
       {"business.put",
-       {op_class::admin, {"name", "region", "default_number", "settings"},
+       {op_class::admin,
+        {"name", "region", "default_number", "settings"},
         [](message_center& mc, const op_context& ctx, const args& a) {
           business_put_request r;
           r.name = a.str("name");
@@ -256,13 +282,15 @@ const std::map<std::string, op_spec>& operations() {
           return ok();
         }}},
       {"number.put",
-       {op_class::admin, {"number", "location"},
+       {op_class::admin,
+        {"number", "location"},
         [](message_center& mc, const op_context& ctx, const args& a) {
           auto r = value_or_throw(mc.number_put(ctx, {a.str("number", true), a.str("location")}));
           return ok({{"number", r.number}});
         }}},
       {"staff.put",
-       {op_class::admin, {"staff", "name", "rights", "locations", "subscribe_all"},
+       {op_class::admin,
+        {"staff", "name", "rights", "locations", "subscribe_all"},
         [](message_center& mc, const op_context& ctx, const args& a) {
           staff_put_request r{a.str("staff", true), a.str("name"), rights_arg(a),
                               a.str_list("locations"), a.opt_bool("subscribe_all").value_or(false)};
@@ -270,7 +298,8 @@ const std::map<std::string, op_spec>& operations() {
           return ok();
         }}},
       {"template.put",
-       {op_class::admin, {"template", "body"},
+       {op_class::admin,
+        {"template", "body"},
         [](message_center& mc, const op_context& ctx, const args& a) {
           value_or_throw(mc.template_put(ctx, {a.str("template", true), a.str("body", true)}));
           return ok();
@@ -297,17 +326,19 @@ const std::map<std::string, op_spec>& operations() {
           return ok({{"contact", r.contact}, {"phones", r.phones}});
         }}},
       {"inbound",
-       {op_class::carrier, {"from", "to", "body", "media", "provider_id"},
+       {op_class::carrier,
+        {"from", "to", "body", "media", "provider_id"},
         [](message_center& mc, const op_context& ctx, const args& a) {
-          inbound_request r{a.str("from", true), a.str("to", true), a.str("body"), media_arg(a),
-                            a.str("provider_id"), ctx.at};
+          inbound_request r{a.str("from", true), a.str("to", true),    a.str("body"),
+                            media_arg(a),        a.str("provider_id"), ctx.at};
           auto rep = value_or_throw(mc.inbound(ctx, std::move(r)));
           return ok({{"conversation", conversation_key(rep.conversation)},
                      {"message", to_json(rep.stored)},
                      {"duplicate", rep.duplicate}});
         }}},
       {"status",
-       {op_class::carrier, {"provider_id", "status", "error_code"},
+       {op_class::carrier,
+        {"provider_id", "status", "error_code"},
         [](message_center& mc, const op_context& ctx, const args& a) {
           status_request r;
           r.provider_id = a.str("provider_id", true);
@@ -332,34 +363,42 @@ const std::map<std::string, op_spec>& operations() {
           r.template_name = a.str("template");
           if (!r.body.empty() && !r.template_name.empty())
             refuse(errc::invalid_argument, "give `body` or `template`, not both");
-          int targets = (r.conversation ? 1 : 0) + (r.contact.empty() ? 0 : 1) + (r.phone.empty() ? 0 : 1);
-          if (targets != 1) refuse(errc::invalid_argument, "give exactly one of conversation, contact, phone");
+          int targets =
+              (r.conversation ? 1 : 0) + (r.contact.empty() ? 0 : 1) + (r.phone.empty() ? 0 : 1);
+          if (targets != 1)
+            refuse(errc::invalid_argument, "give exactly one of conversation, contact, phone");
           r.media = media_arg(a);
           r.kind = enum_arg(a, "kind", parse_message_kind, message_kind::manual);
           auto rep = value_or_throw(mc.send(ctx, std::move(r)));
-          return ok({{"conversation", conversation_key(rep.conversation)}, {"message", to_json(rep.stored)}});
+          return ok({{"conversation", conversation_key(rep.conversation)},
+                     {"message", to_json(rep.stored)}});
         }}},
       {"consent.request",
-       {op_class::staff, {"phone", "number"},
+       {op_class::staff,
+        {"phone", "number"},
         [](message_center& mc, const op_context& ctx, const args& a) {
-          auto rep = value_or_throw(mc.consent_request(ctx, {a.str("phone", true), a.str("number")}));
+          auto rep =
+              value_or_throw(mc.consent_request(ctx, {a.str("phone", true), a.str("number")}));
           return ok({{"state", to_string(rep.state)}});
         }}},
       {"consent.get",
-       {op_class::staff, {"phone", "number"},
+       {op_class::staff,
+        {"phone", "number"},
         [](message_center& mc, const op_context& ctx, const args& a) {
           auto rep = value_or_throw(mc.consent_get(ctx, {a.str("phone", true), a.str("number")}));
           return ok({{"state", to_string(rep.state)}});
         }}},
       {"conversation.get",
-       {op_class::staff, {"conversation"},
+       {op_class::staff,
+        {"conversation"},
         [](message_center& mc, const op_context& ctx, const args& a) {
           auto rep = value_or_throw(mc.conversation_get(ctx, {conversation_arg(a)}));
           return ok({{"conversation", to_json(rep.row)},
                      {"contact", rep.overview ? overview_json(*rep.overview) : json(nullptr)}});
         }}},
       {"conversation.messages",
-       {op_class::staff, {"conversation", "before", "limit", "mark_read"},
+       {op_class::staff,
+        {"conversation", "before", "limit", "mark_read"},
         [](message_center& mc, const op_context& ctx, const args& a) {
           messages_request r;
           r.conversation = conversation_arg(a);
@@ -374,10 +413,12 @@ const std::map<std::string, op_spec>& operations() {
           json list = json::array();
           for (auto& m : rep.messages) list.push_back(to_json(m));
           return ok({{"messages", list},
-                     {"next_before", rep.next_before ? json(message_key(*rep.next_before)) : json(nullptr)}});
+                     {"next_before",
+                      rep.next_before ? json(message_key(*rep.next_before)) : json(nullptr)}});
         }}},
       {"conversation.action",
-       {op_class::staff, {"conversation", "action", "staff", "contact", "first_name", "last_name", "email"},
+       {op_class::staff,
+        {"conversation", "action", "staff", "contact", "first_name", "last_name", "email"},
         [](message_center& mc, const op_context& ctx, const args& a) {
           action_request r;
           r.conversation = conversation_arg(a);
@@ -397,7 +438,8 @@ const std::map<std::string, op_spec>& operations() {
           return ok({{"conversation", to_json(row)}});
         }}},
       {"conversation.bulk",
-       {op_class::staff, {"conversations", "action"},
+       {op_class::staff,
+        {"conversations", "action"},
         [](message_center& mc, const op_context& ctx, const args& a) {
           bulk_request r;
           std::vector<std::string> raw = a.str_list("conversations");
@@ -413,8 +455,10 @@ const std::map<std::string, op_spec>& operations() {
               valid.emplace_back(i, *id);
               r.conversations.push_back(*id);
             } else {
-              slots[i] = {{"conversation", raw[i]}, {"ok", false},
-                          {"error", error_json(make_error(errc::not_found, "no such conversation"))}};
+              slots[i] = {
+                  {"conversation", raw[i]},
+                  {"ok", false},
+                  {"error", error_json(make_error(errc::not_found, "no such conversation"))}};
             }
           }
           auto rep = value_or_throw(mc.conversation_bulk(ctx, std::move(r)));
@@ -438,12 +482,14 @@ const std::map<std::string, op_spec>& operations() {
           return ok({{"rows", rows}, {"cursor", null_if_empty(page.cursor)}});
         }}},
       {"inbox.badge",
-       {op_class::staff, {},
+       {op_class::staff,
+        {},
         [](message_center& mc, const op_context& ctx, const args&) {
           return ok(to_json(value_or_throw(mc.inbox_badge(ctx))));
         }}},
       {"alerts.list",
-       {op_class::staff, {"limit"},
+       {op_class::staff,
+        {"limit"},
         [](message_center& mc, const op_context& ctx, const args& a) {
           auto list = value_or_throw(mc.alerts_list(ctx, {a.limit()}));
           json out = json::array();
@@ -451,7 +497,8 @@ const std::map<std::string, op_spec>& operations() {
           return ok({{"alerts", out}});
         }}},
       {"alerts.ack",
-       {op_class::staff, {"alert"},
+       {op_class::staff,
+        {"alert"},
         [](message_center& mc, const op_context& ctx, const args& a) {
           auto id = parse_alert_key(a.str("alert", true));
           if (!id) refuse(errc::not_found, "no such alert");
@@ -459,7 +506,8 @@ const std::map<std::string, op_spec>& operations() {
           return ok();
         }}},
       {"contact.history",
-       {op_class::staff, {"contact", "limit"},
+       {op_class::staff,
+        {"contact", "limit"},
         [](message_center& mc, const op_context& ctx, const args& a) {
           auto rep = value_or_throw(mc.contact_history(ctx, {a.str("contact", true), a.limit()}));
           json list = json::array();
@@ -467,7 +515,8 @@ const std::map<std::string, op_spec>& operations() {
           return ok({{"messages", list}});
         }}},
       {"export.csv",
-       {op_class::staff, {"conversation"},
+       {op_class::staff,
+        {"conversation"},
         [](message_center& mc, const op_context& ctx, const args& a) {
           export_request r;
           if (a.has("conversation")) r.conversation = conversation_arg(a);
@@ -480,11 +529,14 @@ const std::map<std::string, op_spec>& operations() {
 
 }  // namespace
 
-json error_json(const error& e) { return json{{"code", to_string(e.code)}, {"message", e.message}}; }
+json error_json(const error& e) {
+  return json{{"code", to_string(e.code)}, {"message", e.message}};
+}
 
 json to_json(const message& m) {
   json media = json::array();
-  for (auto& x : m.media) media.push_back({{"url", x.url}, {"content_type", x.content_type}, {"size", x.size}});
+  for (auto& x : m.media)
+    media.push_back({{"url", x.url}, {"content_type", x.content_type}, {"size", x.size}});
   return json{{"message", message_key(m.id)},
               {"conversation", conversation_key(m.conversation)},
               {"direction", to_string(m.dir)},
@@ -502,21 +554,22 @@ json to_json(const message& m) {
 
 json to_json(const inbox_row& row) {
   const auto& v = row.view;
-  return json{{"conversation", conversation_key(v.id)},
-              {"number", v.number},
-              {"phone", v.phone},
-              {"contact", contact_summary(v.contact)},
-              {"folder", to_string(row.current_folder)},
-              {"unread_count", row.unread_count},
-              {"last_activity", v.last_activity},
-              {"preview", v.preview},
-              {"last_direction", v.has_messages ? json(to_string(v.last_direction)) : json(nullptr)},
-              {"pinned", row.pinned},
-              {"muted", row.muted},
-              {"archived", v.archived},
-              {"hidden", v.hidden},
-              {"assignee", null_if_empty(v.assignee)},
-              {"message_count", v.message_count}};
+  return json{
+      {"conversation", conversation_key(v.id)},
+      {"number", v.number},
+      {"phone", v.phone},
+      {"contact", contact_summary(v.contact)},
+      {"folder", to_string(row.current_folder)},
+      {"unread_count", row.unread_count},
+      {"last_activity", v.last_activity},
+      {"preview", v.preview},
+      {"last_direction", v.has_messages ? json(to_string(v.last_direction)) : json(nullptr)},
+      {"pinned", row.pinned},
+      {"muted", row.muted},
+      {"archived", v.archived},
+      {"hidden", v.hidden},
+      {"assignee", null_if_empty(v.assignee)},
+      {"message_count", v.message_count}};
 }
 
 json to_json(const alert& a) {
@@ -529,21 +582,28 @@ json to_json(const alert& a) {
 }
 
 json to_json(const badge& b) {
-  return json{{"unread_conversations", b.unread_conversations}, {"unread_messages", b.unread_messages}};
+  return json{{"unread_conversations", b.unread_conversations},
+              {"unread_messages", b.unread_messages}};
 }
 
 json to_json(const staff_event& ev) {
   json j{{"seq", ev.seq}, {"kind", to_string(ev.kind)}};
   switch (ev.kind) {
-    case event_kind::message: j["message"] = ev.msg ? to_json(*ev.msg) : json(nullptr); break;
+    case event_kind::message:
+      j["message"] = ev.msg ? to_json(*ev.msg) : json(nullptr);
+      break;
     case event_kind::conversation:
       if (ev.row)
         j["conversation"] = to_json(*ev.row);
       else
         j["removed"] = conversation_key(ev.removed);
       break;
-    case event_kind::badge: j["badge"] = to_json(ev.badge_value); break;
-    case event_kind::alert: j["alert"] = ev.alert_value ? to_json(*ev.alert_value) : json(nullptr); break;
+    case event_kind::badge:
+      j["badge"] = to_json(ev.badge_value);
+      break;
+    case event_kind::alert:
+      j["alert"] = ev.alert_value ? to_json(*ev.alert_value) : json(nullptr);
+      break;
   }
   return j;
 }
@@ -571,7 +631,9 @@ json protocol_session::execute(const json& request) {
     if (!id.is_null()) body["id"] = id;
     return body;
   };
-  auto failure = [&](const error& e) { return answer(json{{"ok", false}, {"error", error_json(e)}}); };
+  auto failure = [&](const error& e) {
+    return answer(json{{"ok", false}, {"error", error_json(e)}});
+  };
   try {
     if (!request.is_object()) refuse(errc::invalid_argument, "a request is a JSON object");
     args env(request);
@@ -581,7 +643,8 @@ json protocol_session::execute(const json& request) {
     const auto& spec = it->second;
     for (auto& [k, v] : request.items()) {
       if (k == "op" || k == "business" || k == "as" || k == "at" || k == "id") continue;
-      if (!spec.keys.count(k)) refuse(errc::invalid_argument, "unknown field `" + k + "` for " + op_name);
+      if (!spec.keys.count(k))
+        refuse(errc::invalid_argument, "unknown field `" + k + "` for " + op_name);
     }
     bool allowed = (spec.cls == op_class::admin && policy_.allow_admin) ||
                    (spec.cls == op_class::carrier && policy_.allow_carrier) ||
@@ -592,7 +655,8 @@ json protocol_session::execute(const json& request) {
     ctx.as = env.str("as");
     ctx.at = env.opt_int("at");
     if (!policy_.forced_staff.empty()) {
-      if (env.has("as")) refuse(errc::invalid_argument, "`as` is not allowed: the token names the staff member");
+      if (env.has("as"))
+        refuse(errc::invalid_argument, "`as` is not allowed: the token names the staff member");
       if (!ctx.business.empty() && ctx.business != policy_.forced_business)
         refuse(errc::not_found, "no such business");
       ctx.as = policy_.forced_staff;

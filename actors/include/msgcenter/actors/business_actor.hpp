@@ -4,7 +4,6 @@
 #pragma once
 
 #include <caf/all.hpp>
-
 #include <memory>
 #include <string>
 #include <vector>

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <caf/all.hpp>
-
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -48,8 +47,9 @@ class durability {
     auto token = next_++;
     waiting_.emplace(token, std::move(then));
     auto me = caf::actor_cast<caf::actor>(self_);
-    port_->append(std::move(record),
-                  [me, token](status s) { caf::anon_send(me, journal_ack{token, std::move(s)}); });
+    port_->append(std::move(record), [me, token](status s) {
+      caf::anon_send(me, journal_ack{token, std::move(s)});
+    });
   }
 
   /// Runs the continuation of an acknowledged record (add to the actor's behavior).

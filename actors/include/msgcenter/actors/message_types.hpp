@@ -8,7 +8,6 @@
 #pragma once
 
 #include <caf/allowed_unsafe_message_type.hpp>
-
 #include <cstdint>
 #include <vector>
 

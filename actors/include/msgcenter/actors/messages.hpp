@@ -4,7 +4,6 @@
 #pragma once
 
 #include <caf/all.hpp>
-
 #include <map>
 #include <memory>
 #include <string>
@@ -82,7 +81,7 @@ struct conv_status {
 struct conv_provider {
   message_id id = 0;
   std::string provider_id;
-  bool failed = false;       ///< handing over failed (or consent withdrawn meanwhile)
+  bool failed = false;  ///< handing over failed (or consent withdrawn meanwhile)
   std::string error_code;
 };
 

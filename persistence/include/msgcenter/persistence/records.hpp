@@ -64,8 +64,8 @@ struct inbox_image {
   std::vector<alert> alerts;  ///< oldest first
 };
 
-using record = std::variant<directory_record, contact_record, consent_record,
-                            conversation_record, inbox_record, inbox_image>;
+using record = std::variant<directory_record, contact_record, consent_record, conversation_record,
+                            inbox_record, inbox_image>;
 
 /// Encodes a record. Thread-safe.
 [[nodiscard]] std::string encode_record(const record& r);

@@ -48,8 +48,8 @@ struct recovered_business {
 
 struct recovered_state {
   std::map<std::string, recovered_business> businesses;
-  std::uint64_t snapshot_seq = 0;     ///< journal records up to here were in the snapshot
-  std::uint64_t replayed_records = 0; ///< journal records folded in after it
+  std::uint64_t snapshot_seq = 0;      ///< journal records up to here were in the snapshot
+  std::uint64_t replayed_records = 0;  ///< journal records folded in after it
   std::uint64_t last_seq = 0;
 };
 
@@ -69,7 +69,7 @@ class store {
  public:
   /// Opens (creating) the store in directory `dir`. Errors: unavailable.
   [[nodiscard]] static result<std::unique_ptr<store>> open(const std::string& dir,
-                                                          const store_options& options = {});
+                                                           const store_options& options = {});
   ~store();
   store(const store&) = delete;
   store& operator=(const store&) = delete;

@@ -19,7 +19,7 @@ enum class access : std::uint8_t {
 
 /// The parts of a conversation that access depends on.
 struct access_subject {
-  std::string location;       ///< location of the conversation's business number
+  std::string location;             ///< location of the conversation's business number
   std::vector<std::string> owners;  ///< see owners_of
 };
 

@@ -24,10 +24,10 @@ namespace msgcenter {
 
 /// How far a reader has read.
 struct read_point {
-  std::uint64_t seen = 0;       ///< visible inbound messages read
-  bool marked_unread = false;   ///< mark_unread keeps the folder `unread` even at count 0
-  std::uint32_t epoch = 0;      ///< the directory's read_mode_epoch when set
-  std::uint64_t stamp = 0;      ///< order of reads within the conversation (latest wins)
+  std::uint64_t seen = 0;      ///< visible inbound messages read
+  bool marked_unread = false;  ///< mark_unread keeps the folder `unread` even at count 0
+  std::uint32_t epoch = 0;     ///< the directory's read_mode_epoch when set
+  std::uint64_t stamp = 0;     ///< order of reads within the conversation (latest wins)
   friend bool operator==(const read_point& a, const read_point& b) {
     return a.seen == b.seen && a.marked_unread == b.marked_unread;
   }

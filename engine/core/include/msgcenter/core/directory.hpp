@@ -22,9 +22,12 @@ struct business_settings {
   std::string timezone = "UTC";  ///< IANA name, used by export
   std::string help_text = "Reply STOP to unsubscribe. Msg&data rates may apply.";
   std::string opt_out_text =
-      "You have been unsubscribed and will receive no further messages. Reply START to resubscribe.";
-  std::string opt_in_request_text = "Reply YES to receive text messages from us. Reply STOP to opt out.";
-  std::string opt_in_confirmation_text = "You are subscribed to text messages. Reply STOP to opt out.";
+      "You have been unsubscribed and will receive no further messages. Reply START to "
+      "resubscribe.";
+  std::string opt_in_request_text =
+      "Reply YES to receive text messages from us. Reply STOP to opt out.";
+  std::string opt_in_confirmation_text =
+      "You are subscribed to text messages. Reply STOP to opt out.";
   std::string twilio_account_sid;
   std::string twilio_auth_token;  ///< write-only secret: never returned or logged
 };

@@ -157,8 +157,19 @@ struct messages_reply {
 };
 
 enum class conversation_action : std::uint8_t {
-  mark_read, mark_unread, archive, unarchive, mute, unmute, pin, unpin, hide,
-  assign, unassign, link_contact, create_lead,
+  mark_read,
+  mark_unread,
+  archive,
+  unarchive,
+  mute,
+  unmute,
+  pin,
+  unpin,
+  hide,
+  assign,
+  unassign,
+  link_contact,
+  create_lead,
 };
 const char* to_string(conversation_action a) noexcept;
 std::optional<conversation_action> parse_conversation_action(std::string_view s) noexcept;
@@ -166,8 +177,8 @@ std::optional<conversation_action> parse_conversation_action(std::string_view s)
 struct action_request {
   conversation_id conversation = 0;
   conversation_action action = conversation_action::mark_read;
-  std::string staff;    ///< assign
-  std::string contact;  ///< link_contact
+  std::string staff;                         ///< assign
+  std::string contact;                       ///< link_contact
   std::string first_name, last_name, email;  ///< create_lead
 };
 
@@ -224,10 +235,10 @@ const char* to_string(event_kind k) noexcept;
 struct staff_event {
   std::uint64_t seq = 0;
   event_kind kind = event_kind::conversation;
-  std::optional<message> msg;      ///< kind message
-  std::optional<inbox_row> row;    ///< kind conversation (nullopt row + removed = left view)
-  conversation_id removed = 0;     ///< kind conversation: it left this staff member's view
-  msgcenter::badge badge_value;    ///< kind badge
+  std::optional<message> msg;        ///< kind message
+  std::optional<inbox_row> row;      ///< kind conversation (nullopt row + removed = left view)
+  conversation_id removed = 0;       ///< kind conversation: it left this staff member's view
+  msgcenter::badge badge_value;      ///< kind badge
   std::optional<alert> alert_value;  ///< kind alert
 };
 
