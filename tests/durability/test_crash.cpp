@@ -47,7 +47,8 @@ std::vector<std::string> run_and_kill(const std::string& dir, std::uint64_t firs
     ADD_FAILURE() << "cannot start " << child;
     return {};
   }
-  // Read everything the child prints until it dies; kill it once it is ingesting.
+  // Read everything the child prints until it dies; kill it at a random moment once it has
+  // acknowledged its first batch.
   std::string text;
   bool ready = false;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -58,7 +59,9 @@ std::vector<std::string> run_and_kill(const std::string& dir, std::uint64_t firs
     auto n = ::read(out[0], buf, sizeof buf);
     if (n > 0) {
       text.append(buf, static_cast<std::size_t>(n));
-      if (!ready && text.find("ready\n") != std::string::npos) {
+      // Start the countdown at the first acknowledged batch, so every run has something
+      // to lose however slow the build (sanitizers) or the machine.
+      if (!ready && text.find("SMk") != std::string::npos) {
         ready = true;
         kill_at = std::chrono::steady_clock::now() + delay;
       }
