@@ -221,12 +221,10 @@ struct store::impl {
     }
     for (auto& [b, id, mid] : t.messages) {
       auto& rb = st.businesses.at(b);
-      auto& m = rb.conversations.at(id).messages.at(mid);
-      messages_db->stage(batch, [&] {
-        message copy = m;
-        copy.conversation = storage_conversation(rb.business_no, id);
-        return copy;
-      }());
+      // Stored under the storage conversation key (business number + id).
+      message copy = rb.conversations.at(id).messages.at(mid);
+      copy.conversation = storage_conversation(rb.business_no, id);
+      messages_db->stage(batch, copy);
     }
     for (auto& [b, staff] : t.inboxes) {
       auto& in = st.businesses.at(b).inboxes.at(staff);

@@ -22,6 +22,10 @@ class slow_gateway : public gateway {
       on_accepted(std::string("SMslow") + std::to_string(n));
     });
   }
+  int submitted() {
+    std::lock_guard<std::mutex> g(mutex_);
+    return count_;
+  }
   void join() {
     std::vector<std::thread> all;
     {
@@ -64,8 +68,10 @@ TEST_F(ServerShutdown, Stop_FinishesRequestsInFlight_ThenRefusesConnections) {
   auto in_flight = std::async(std::launch::async, [&] {
     return call("POST", "/v1/messages", json{{"phone", kClient}, {"body", "slow one"}}.dump(), ana);
   });
-  for (int i = 0; i < 400 && server->in_flight() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  ASSERT_EQ(server->in_flight(), 1u) << "the send waits for the gateway";
+  // In flight for sure once the engine handed the message to the (slow) gateway.
+  for (int i = 0; i < 1000 && slow->submitted() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ASSERT_EQ(slow->submitted(), 1) << "the send waits for the gateway";
+  EXPECT_GE(server->in_flight(), 1u);
 
   const auto t0 = std::chrono::steady_clock::now();
   const std::size_t abandoned = server->stop();
