@@ -81,7 +81,8 @@ api::api(const server_options& opts, message_center& engine, token_store& tokens
       tokens_(tokens),
       metrics_(metrics),
       limiter_(opts.limits.rate_per_second, opts.limits.rate_burst),
-      admin_key_hash_(opts.admin_key.empty() ? std::string() : crypto::sha256_hex(opts.admin_key)) {}
+      admin_key_hash_(opts.admin_key.empty() ? std::string() : crypto::sha256_hex(opts.admin_key)) {
+}
 
 std::optional<api_reply> api::admit(const route& r, const api_request& req, principal& who) {
   who = principal{};
@@ -90,8 +91,9 @@ std::optional<api_reply> api::admit(const route& r, const api_request& req, prin
   if (credential.empty())
     return error_reply(kUnauthenticated, "send `Authorization: Bearer <token>`");
   // Compare fixed-length hashes in constant time: neither the key nor its length leaks.
-  const bool is_admin = !admin_key_hash_.empty() &&
-                        crypto::constant_time_equal(crypto::sha256_hex(credential), admin_key_hash_);
+  const bool is_admin =
+      !admin_key_hash_.empty() &&
+      crypto::constant_time_equal(crypto::sha256_hex(credential), admin_key_hash_);
   std::optional<token_owner> staff;
   if (!is_admin) staff = tokens_.find(credential);
   if (r.auth == route_auth::admin) {
@@ -103,7 +105,9 @@ std::optional<api_reply> api::admit(const route& r, const api_request& req, prin
     who.rate_key = "admin";
   } else {
     if (!staff) {
-      if (is_admin) return error_reply("permission_denied", "staff routes need a staff token, not the admin key");
+      if (is_admin)
+        return error_reply("permission_denied",
+                           "staff routes need a staff token, not the admin key");
       return error_reply(kUnauthenticated, "unknown or revoked token");
     }
     who.who = principal::kind::staff;
@@ -128,7 +132,8 @@ std::string api::signed_url(const api_request& req) const {
 api_reply api::execute(const route_match& m, const principal& who, const api_request& req) {
   const route& r = *m.found;
   switch (r.kind) {
-    case route_kind::healthz: return json_reply(json{{"ok", true}, {"status", "serving"}});
+    case route_kind::healthz:
+      return json_reply(json{{"ok", true}, {"status", "serving"}});
     case route_kind::metrics: {
       api_reply out;
       out.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -141,12 +146,16 @@ api_reply api::execute(const route_match& m, const principal& who, const api_req
       return out;
     }
     case route_kind::webhook_sms:
-    case route_kind::webhook_status: return webhook(r, req);
+    case route_kind::webhook_status:
+      return webhook(r, req);
     case route_kind::token_issue:
     case route_kind::token_list:
-    case route_kind::token_revoke: return tokens(m, req);
-    case route_kind::operation: return operation(m, who, req);
-    case route_kind::events: break;  // served by the connection itself
+    case route_kind::token_revoke:
+      return tokens(m, req);
+    case route_kind::operation:
+      return operation(m, who, req);
+    case route_kind::events:
+      break;  // served by the connection itself
   }
   return error_reply("not_found", "no such route");
 }
@@ -192,7 +201,8 @@ api_reply api::tokens(const route_match& m, const api_request& req) {
   const route& r = *m.found;
   const std::string* business = param(m, "business");
   const std::string* staff = param(m, "staff");
-  if (!business || !staff) return error_reply("invalid_argument", "business and staff are required");
+  if (!business || !staff)
+    return error_reply("invalid_argument", "business and staff are required");
   if (!req.body.empty() && req.body.find_first_not_of(" \t\r\n") != std::string::npos)
     return error_reply("invalid_argument", "this route takes no body");
   if (r.kind == route_kind::token_issue) {
@@ -232,7 +242,8 @@ api_reply api::webhook(const route& r, const api_request& req) {
   if (!account) return error_reply(account.error());
   if (account->auth_token.empty()) {
     ++metrics_.signature_failures;
-    return error_reply("permission_denied", "the business has no twilio_auth_token to check signatures with");
+    return error_reply("permission_denied",
+                       "the business has no twilio_auth_token to check signatures with");
   }
   if (!verify_twilio_signature(signed_url(req), f, account->auth_token, req.twilio_signature)) {
     ++metrics_.signature_failures;
@@ -244,7 +255,8 @@ api_reply api::webhook(const route& r, const api_request& req) {
   const op_context ctx{account->business, "", std::nullopt};
   auto message_sid = form_value(f, "MessageSid");
   if (!message_sid) message_sid = form_value(f, "SmsSid");
-  if (!message_sid || message_sid->empty()) return error_reply("invalid_argument", "`MessageSid` is required");
+  if (!message_sid || message_sid->empty())
+    return error_reply("invalid_argument", "`MessageSid` is required");
 
   if (!sms) {
     auto twilio_status = form_value(f, "MessageStatus");
@@ -285,8 +297,10 @@ api_reply api::webhook(const route& r, const api_request& req) {
   if (!stored) return error_reply(stored.error());
   metrics_.observe_ack_latency(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - req.received).count());
-  if (stored->duplicate) ++metrics_.inbound_duplicates;
-  else ++metrics_.inbound_messages;
+  if (stored->duplicate)
+    ++metrics_.inbound_duplicates;
+  else
+    ++metrics_.inbound_messages;
   return twiml_ok();
 }
 

@@ -22,8 +22,10 @@ std::string base64url(std::string_view bytes) {
   std::string s = base64(bytes);
   while (!s.empty() && s.back() == '=') s.pop_back();
   for (auto& c : s) {
-    if (c == '+') c = '-';
-    else if (c == '/') c = '_';
+    if (c == '+')
+      c = '-';
+    else if (c == '/')
+      c = '_';
   }
   return s;
 }

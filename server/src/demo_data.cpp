@@ -24,8 +24,16 @@ struct demo_staff_spec {
 
 const std::vector<demo_staff_spec>& staff_specs() {
   static const std::vector<demo_staff_spec> s = {
-      {"maya", "Maya (front desk)", {"view_messages", "manage_messages", "send_sms", "remove_feed"}, {}, true},
-      {"ana", "Ana (manager)", {"view_messages", "manage_messages", "send_sms", "remove_feed", "export", "admin"}, {}, false},
+      {"maya",
+       "Maya (front desk)",
+       {"view_messages", "manage_messages", "send_sms", "remove_feed"},
+       {},
+       true},
+      {"ana",
+       "Ana (manager)",
+       {"view_messages", "manage_messages", "send_sms", "remove_feed", "export", "admin"},
+       {},
+       false},
       {"leo", "Leo (stylist)", {"view_messages", "send_sms"}, {"downtown"}, false},
       {"sam", "Sam (massage, uptown)", {"view_messages", "send_sms"}, {"uptown"}, false},
   };
@@ -39,25 +47,48 @@ std::vector<std::string> demo_operations(millis now) {
   const millis start = (now - 9 * 3600 * 1000) / 60000 * 60000;
   auto at = [&](int minute) { return start + static_cast<millis>(minute) * 60000; };
   std::vector<json> ops;
-  ops.push_back({{"op", "business.put"}, {"business", kBusiness}, {"name", "Lotus Day Spa"}, {"region", "US"},
+  ops.push_back({{"op", "business.put"},
+                 {"business", kBusiness},
+                 {"name", "Lotus Day Spa"},
+                 {"region", "US"},
                  {"default_number", kMain},
-                 {"settings", {{"timezone", "America/New_York"},
-                               {"twilio_account_sid", "ACdemo00000000000000000000000000"},
-                               {"twilio_auth_token", kAuthToken},
-                               {"help_text", "Lotus Day Spa: call (202) 555-0100. Reply STOP to opt out."}}}});
-  ops.push_back({{"op", "number.put"}, {"business", kBusiness}, {"number", kMain}, {"location", "downtown"}});
-  ops.push_back({{"op", "number.put"}, {"business", kBusiness}, {"number", kUptown}, {"location", "uptown"}});
+                 {"settings",
+                  {{"timezone", "America/New_York"},
+                   {"twilio_account_sid", "ACdemo00000000000000000000000000"},
+                   {"twilio_auth_token", kAuthToken},
+                   {"help_text", "Lotus Day Spa: call (202) 555-0100. Reply STOP to opt out."}}}});
+  ops.push_back(
+      {{"op", "number.put"}, {"business", kBusiness}, {"number", kMain}, {"location", "downtown"}});
+  ops.push_back(
+      {{"op", "number.put"}, {"business", kBusiness}, {"number", kUptown}, {"location", "uptown"}});
   for (const auto& s : staff_specs())
-    ops.push_back({{"op", "staff.put"}, {"business", kBusiness}, {"staff", s.id}, {"name", s.name},
-                   {"rights", s.rights}, {"locations", s.locations}, {"subscribe_all", s.subscribe_all}});
-  ops.push_back({{"op", "template.put"}, {"business", kBusiness}, {"template", "reminder"},
-                 {"body", "Hi {first_name}, a reminder of your visit at {business_name} tomorrow. Reply to change it."}});
-  auto contact = [&](const char* id, const char* kind, const char* first, const char* last, const char* phone,
-                     const char* client_type, const char* home, const char* sales) {
-    json c = {{"op", "contact.put"}, {"business", kBusiness}, {"contact", id}, {"kind", kind},
-              {"first_name", first}, {"last_name", last}, {"phones", {phone}},
-              {"email", std::string(id) + "@example.com"}, {"client_type", client_type},
-              {"home_location", home}, {"groups", json::array({"newsletter"})}};
+    ops.push_back({{"op", "staff.put"},
+                   {"business", kBusiness},
+                   {"staff", s.id},
+                   {"name", s.name},
+                   {"rights", s.rights},
+                   {"locations", s.locations},
+                   {"subscribe_all", s.subscribe_all}});
+  ops.push_back({{"op", "template.put"},
+                 {"business", kBusiness},
+                 {"template", "reminder"},
+                 {"body",
+                  "Hi {first_name}, a reminder of your visit at {business_name} tomorrow. Reply to "
+                  "change it."}});
+  auto contact = [&](const char* id, const char* kind, const char* first, const char* last,
+                     const char* phone, const char* client_type, const char* home,
+                     const char* sales) {
+    json c = {{"op", "contact.put"},
+              {"business", kBusiness},
+              {"contact", id},
+              {"kind", kind},
+              {"first_name", first},
+              {"last_name", last},
+              {"phones", {phone}},
+              {"email", std::string(id) + "@example.com"},
+              {"client_type", client_type},
+              {"home_location", home},
+              {"groups", json::array({"newsletter"})}};
     if (*sales) c["sales_owner"] = sales;
     ops.push_back(c);
   };
@@ -70,21 +101,37 @@ std::vector<std::string> demo_operations(millis now) {
 
   int sid = 0;
   auto inbound = [&](int minute, const char* from, const char* to, const char* body) {
-    ops.push_back({{"op", "inbound"}, {"from", from}, {"to", to}, {"body", body},
-                   {"provider_id", "SMdemo" + std::to_string(++sid)}, {"at", at(minute)}});
+    ops.push_back({{"op", "inbound"},
+                   {"from", from},
+                   {"to", to},
+                   {"body", body},
+                   {"provider_id", "SMdemo" + std::to_string(++sid)},
+                   {"at", at(minute)}});
   };
-  auto reply = [&](int minute, const char* as, const char* phone, const char* number, const char* body) {
-    ops.push_back({{"op", "send"}, {"business", kBusiness}, {"as", as}, {"phone", phone}, {"number", number},
-                   {"body", body}, {"at", at(minute)}});
+  auto reply = [&](int minute, const char* as, const char* phone, const char* number,
+                   const char* body) {
+    ops.push_back({{"op", "send"},
+                   {"business", kBusiness},
+                   {"as", as},
+                   {"phone", phone},
+                   {"number", number},
+                   {"body", body},
+                   {"at", at(minute)}});
   };
-  auto action = [&](int minute, const char* as, const char* phone, const char* what, json extra = json::object()) {
-    json a = {{"op", "conversation.action"}, {"business", kBusiness}, {"as", as},
-              {"conversation", std::string("$") + phone}, {"action", what}, {"at", at(minute)}};
+  auto action = [&](int minute, const char* as, const char* phone, const char* what,
+                    json extra = json::object()) {
+    json a = {{"op", "conversation.action"},
+              {"business", kBusiness},
+              {"as", as},
+              {"conversation", std::string("$") + phone},
+              {"action", what},
+              {"at", at(minute)}};
     for (auto& [k, v] : extra.items()) a[k] = v;
     ops.push_back(a);
   };
   inbound(0, "+12025550142", kMain, "Hi! Can I book a massage for Saturday?");
-  reply(5, "maya", "+12025550142", kMain, "Hi Emma! We have 10am or 2pm on Saturday. Which works for you?");
+  reply(5, "maya", "+12025550142", kMain,
+        "Hi Emma! We have 10am or 2pm on Saturday. Which works for you?");
   inbound(12, "+12025550142", kMain, "2pm please");
   reply(14, "maya", "+12025550142", kMain, "Booked: Saturday 2pm. See you then!");
   inbound(40, "+12025550143", kMain, "Do you sell gift cards?");
@@ -98,8 +145,12 @@ std::vector<std::string> demo_operations(millis now) {
   inbound(300, "+12025550142", kMain, "Can I add a facial to Saturday too?");
   action(301, "maya", "+12025550142", "pin");
   inbound(360, "+12025550146", kMain, "STOP");
-  ops.push_back({{"op", "send"}, {"business", kBusiness}, {"as", "maya"}, {"contact", "olivia"},
-                 {"template", "reminder"}, {"at", at(420)}});
+  ops.push_back({{"op", "send"},
+                 {"business", kBusiness},
+                 {"as", "maya"},
+                 {"contact", "olivia"},
+                 {"template", "reminder"},
+                 {"at", at(420)}});
   inbound(500, "+12025550143", kMain, "Thanks, I'll pick one up this week");
   action(520, "ana", "+12025550150", "archive");
 

@@ -55,7 +55,8 @@ result<form_fields> parse_form(std::string_view text, std::size_t max_fields) {
     auto name = percent_decode(piece.substr(0, eq), true);
     auto value = eq == std::string_view::npos ? std::optional<std::string>(std::string())
                                               : percent_decode(piece.substr(eq + 1), true);
-    if (!name || !value) return make_error(errc::invalid_argument, "malformed %-escape in form data");
+    if (!name || !value)
+      return make_error(errc::invalid_argument, "malformed %-escape in form data");
     out.emplace_back(std::move(*name), std::move(*value));
     if (end == text.size()) break;
   }

@@ -14,7 +14,6 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
 #include <condition_variable>
 #include <deque>
 #include <future>
@@ -44,7 +43,7 @@ struct sse_channel {
   std::mutex mutex;
   std::deque<staff_event> pending;
   std::size_t limit = 0;
-  bool started = false;      ///< headers are out: events may be flushed
+  bool started = false;  ///< headers are out: events may be flushed
   bool flush_posted = false;
   bool overflow = false;
   bool closed = false;
@@ -83,7 +82,11 @@ bool quiet_error(const beast::error_code& ec) {
 
 struct http_server::impl {
   impl(server_options o, message_center& e, token_store& t, server_metrics& m)
-      : opts(std::move(o)), engine(e), tokens(t), metrics(m), handler(opts, e, t, m),
+      : opts(std::move(o)),
+        engine(e),
+        tokens(t),
+        metrics(m),
+        handler(opts, e, t, m),
         ioc(static_cast<int>(std::max(1u, opts.io_threads))) {}
 
   server_options opts;
@@ -191,10 +194,9 @@ class session : public std::enable_shared_from_this<session> {
     parser_->header_limit(static_cast<std::uint32_t>(limits().max_header_bytes));
     parser_->body_limit(limits().max_body_bytes);
     stream_.expires_after(limits().header_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                              self->on_header(ec);
-                            });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
   }
 
   void on_header(beast::error_code ec) {
@@ -204,10 +206,11 @@ class session : public std::enable_shared_from_this<session> {
     if (beast::iequals(h[http::field::expect], "100-continue") && !parser_->is_done()) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
       stream_.expires_after(limits().write_timeout);
-      http::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code ec, std::size_t) {
-        if (ec) return self->close();
-        self->read_body();
-      });
+      http::async_write(stream_, *cont,
+                        [self = shared_from_this(), cont](beast::error_code ec, std::size_t) {
+                          if (ec) return self->close();
+                          self->read_body();
+                        });
       return;
     }
     read_body();
@@ -215,8 +218,9 @@ class session : public std::enable_shared_from_this<session> {
 
   void read_body() {
     stream_.expires_after(limits().body_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
   }
 
   void on_body(beast::error_code ec) {
@@ -246,8 +250,9 @@ class session : public std::enable_shared_from_this<session> {
     keep_alive_ = false;
     linger_ = true;
     route_label_ = "unmatched";
-    respond(json_reply(error_body(kRequestTooLarge, "the request body is larger than " +
-                                                        std::to_string(limits().max_body_bytes) + " bytes")));
+    respond(json_reply(error_body(
+        kRequestTooLarge,
+        "the request body is larger than " + std::to_string(limits().max_body_bytes) + " bytes")));
   }
 
   void begin() {
@@ -298,14 +303,16 @@ class session : public std::enable_shared_from_this<session> {
     route_label_ = std::string(r.pattern);
     if (auto refusal = srv_.handler.admit(r, req_, who_)) return respond(std::move(*refusal));
     if (r.kind == route_kind::events) return start_events(query);
-    if (r.kind == route_kind::healthz || r.kind == route_kind::metrics || r.kind == route_kind::openapi)
+    if (r.kind == route_kind::healthz || r.kind == route_kind::metrics ||
+        r.kind == route_kind::openapi)
       return respond(srv_.handler.execute(match_, who_, req_));
     run_on_worker([self = shared_from_this()] {
       api_reply reply;
       try {
         reply = self->srv_.handler.execute(self->match_, self->who_, self->req_);
       } catch (const std::exception& e) {
-        reply = json_reply(error_body("unavailable", std::string("internal error: ") + e.what()), 500);
+        reply =
+            json_reply(error_body("unavailable", std::string("internal error: ") + e.what()), 500);
       }
       net::post(self->stream_.get_executor(),
                 [self, reply = std::move(reply)]() mutable { self->respond(std::move(reply)); });
@@ -344,9 +351,10 @@ class session : public std::enable_shared_from_this<session> {
     res->prepare_payload();
     srv_.metrics.count_request(route_label_, reply.status);
     stream_.expires_after(limits().write_timeout);
-    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
-      self->on_write(ec, res->keep_alive());
-    });
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+                        self->on_write(ec, res->keep_alive());
+                      });
   }
 
   void on_write(beast::error_code ec, bool keep_alive) {
@@ -372,7 +380,8 @@ class session : public std::enable_shared_from_this<session> {
 
   void drain_some(std::size_t budget) {
     auto buf = std::make_shared<std::array<char, 16384>>();
-    stream_.async_read_some(net::buffer(*buf), [self = shared_from_this(), buf, budget](beast::error_code ec, std::size_t n) {
+    stream_.async_read_some(net::buffer(*buf), [self = shared_from_this(), buf, budget](
+                                                   beast::error_code ec, std::size_t n) {
       if (ec || n >= budget) return self->close();
       self->drain_some(budget - n);
     });
@@ -399,7 +408,8 @@ class session : public std::enable_shared_from_this<session> {
         if (k == "last_event_id") {
           if (after.empty()) after = v;
         } else {
-          return respond(json_reply(error_body("invalid_argument", "unknown query parameter `" + k + "`")));
+          return respond(
+              json_reply(error_body("invalid_argument", "unknown query parameter `" + k + "`")));
         }
       }
     } else {
@@ -408,7 +418,8 @@ class session : public std::enable_shared_from_this<session> {
     std::uint64_t after_seq = 0;
     if (!after.empty()) {
       if (after.size() > 19 || after.find_first_not_of("0123456789") != std::string::npos)
-        return respond(json_reply(error_body("invalid_argument", "Last-Event-ID must be an event id")));
+        return respond(
+            json_reply(error_body("invalid_argument", "Last-Event-ID must be an event id")));
       after_seq = std::stoull(after);
     }
     sse_ = std::make_shared<sse_channel>();
@@ -444,8 +455,10 @@ class session : public std::enable_shared_from_this<session> {
     };
     run_on_worker([self = shared_from_this(), on_event, after_seq] {
       const op_context ctx{self->who_.business, self->who_.staff, std::nullopt};
-      auto sub = std::make_shared<result<subscription>>(self->srv_.engine.subscribe(ctx, on_event, after_seq));
-      net::post(self->stream_.get_executor(), [self, sub] { self->on_subscribed(std::move(*sub)); });
+      auto sub = std::make_shared<result<subscription>>(
+          self->srv_.engine.subscribe(ctx, on_event, after_seq));
+      net::post(self->stream_.get_executor(),
+                [self, sub] { self->on_subscribed(std::move(*sub)); });
     });
   }
 
@@ -472,11 +485,13 @@ class session : public std::enable_shared_from_this<session> {
     next_ =
         "HTTP/1.1 200 OK\r\nServer: msgcenter\r\nContent-Type: text/event-stream\r\n"
         "Cache-Control: no-store\r\nConnection: close\r\nX-Accel-Buffering: no\r\n\r\n"
-        "retry: 3000\n: subscribed after " + std::to_string(start_seq) + "\n\n";
+        "retry: 3000\n: subscribed after " +
+        std::to_string(start_seq) + "\n\n";
     if (limits().sse_send_buffer_bytes > 0) {
       beast::error_code ignored;
       stream_.socket().set_option(
-          net::socket_base::send_buffer_size(static_cast<int>(limits().sse_send_buffer_bytes)), ignored);
+          net::socket_base::send_buffer_size(static_cast<int>(limits().sse_send_buffer_bytes)),
+          ignored);
     }
     // Reading detects a client that went away; the read has no deadline (writes do).
     stream_.expires_never();
@@ -486,13 +501,14 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   void watch_peer() {
-    stream_.async_read_some(net::buffer(peer_buf_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      // A write timing out closes the socket under this read too: leave the verdict (slow
-      // reader) to the write's handler.
-      if (ec == net::error::operation_aborted && self->writing_) return;
-      if (ec) return self->close();
-      self->watch_peer();  // a client has nothing to say on an event stream: ignore it
-    });
+    stream_.async_read_some(
+        net::buffer(peer_buf_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+          // A write timing out closes the socket under this read too: leave the verdict (slow
+          // reader) to the write's handler.
+          if (ec == net::error::operation_aborted && self->writing_) return;
+          if (ec) return self->close();
+          self->watch_peer();  // a client has nothing to say on an event stream: ignore it
+        });
   }
 
   void arm_heartbeat() {
@@ -511,13 +527,15 @@ class session : public std::enable_shared_from_this<session> {
     next_.clear();
     writing_ = true;
     stream_.expires_after(limits().write_timeout);
-    net::async_write(stream_, net::buffer(out_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      self->writing_ = false;
-      self->out_.clear();
-      if (ec == beast::error::timeout) return self->sse_overflow();  // a reader too slow
-      if (ec) return self->close();
-      self->sse_flush();  // what queued up meanwhile, in one write
-    });
+    net::async_write(stream_, net::buffer(out_),
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->writing_ = false;
+                       self->out_.clear();
+                       if (ec == beast::error::timeout)
+                         return self->sse_overflow();  // a reader too slow
+                       if (ec) return self->close();
+                       self->sse_flush();  // what queued up meanwhile, in one write
+                     });
   }
 
   http_server::impl& srv_;
@@ -586,10 +604,13 @@ http_server::~http_server() { stop(); }
 
 status http_server::start() {
   auto& s = *impl_;
-  if (s.started.exchange(true)) return make_error(errc::invalid_argument, "the server was started already");
+  if (s.started.exchange(true))
+    return make_error(errc::invalid_argument, "the server was started already");
   beast::error_code ec;
   auto address = net::ip::make_address(s.opts.host, ec);
-  if (ec) return make_error(errc::invalid_argument, "cannot listen on `" + s.opts.host + "`: not an IP address");
+  if (ec)
+    return make_error(errc::invalid_argument,
+                      "cannot listen on `" + s.opts.host + "`: not an IP address");
   tcp::endpoint endpoint{address, s.opts.port};
   s.acceptor.emplace(net::make_strand(s.ioc));
   s.accept_retry.emplace(s.acceptor->get_executor());
@@ -599,14 +620,15 @@ status http_server::start() {
   if (!ec) s.acceptor->listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
     s.stopped = true;
-    return make_error(errc::unavailable, "cannot listen on " + s.opts.host + ":" + std::to_string(s.opts.port) +
-                                              ": " + ec.message());
+    return make_error(errc::unavailable, "cannot listen on " + s.opts.host + ":" +
+                                             std::to_string(s.opts.port) + ": " + ec.message());
   }
   s.bound_port = s.acceptor->local_endpoint().port();
   s.workers.emplace(std::max(1u, s.opts.limits.workers));
   s.keep_running.emplace(s.ioc.get_executor());
   s.do_accept();
-  for (unsigned i = 0; i < std::max(1u, s.opts.io_threads); ++i) s.threads.emplace_back([&s] { s.ioc.run(); });
+  for (unsigned i = 0; i < std::max(1u, s.opts.io_threads); ++i)
+    s.threads.emplace_back([&s] { s.ioc.run(); });
   return unit{};
 }
 

@@ -4,20 +4,27 @@ namespace msgcenter::server {
 
 unsigned http_status_of(errc code) noexcept {
   switch (code) {
-    case errc::invalid_argument: return 400;
-    case errc::not_found: return 404;
-    case errc::permission_denied: return 403;
+    case errc::invalid_argument:
+      return 400;
+    case errc::not_found:
+      return 404;
+    case errc::permission_denied:
+      return 403;
     case errc::consent_required:
-    case errc::opted_out: return 409;
+    case errc::opted_out:
+      return 409;
     // Well-formed requests whose message content the rules refuse: 400 like any other
     // argument the client must change (protocol.md lists no 422).
     case errc::invalid_phone:
     case errc::not_mobile:
     case errc::body_too_long:
     case errc::attachment_too_large:
-    case errc::unsupported_media: return 400;
-    case errc::overloaded: return 429;
-    case errc::unavailable: return 503;
+    case errc::unsupported_media:
+      return 400;
+    case errc::overloaded:
+      return 429;
+    case errc::unavailable:
+      return 503;
   }
   return 500;
 }
@@ -38,8 +45,8 @@ unsigned http_status_of(const nlohmann::json& result) noexcept {
 }
 
 nlohmann::json error_body(std::string_view code, std::string_view message) {
-  return nlohmann::json{{"ok", false},
-                        {"error", {{"code", std::string(code)}, {"message", std::string(message)}}}};
+  return nlohmann::json{
+      {"ok", false}, {"error", {{"code", std::string(code)}, {"message", std::string(message)}}}};
 }
 
 }  // namespace msgcenter::server

@@ -50,12 +50,14 @@ std::string server_metrics::render() const {
   std::function<std::string()> extra;
   {
     std::lock_guard<std::mutex> guard(mutex_);
-    out << "# HELP msgcenter_http_requests_total HTTP requests answered, by route pattern and status.\n"
+    out << "# HELP msgcenter_http_requests_total HTTP requests answered, by route pattern and "
+           "status.\n"
         << "# TYPE msgcenter_http_requests_total counter\n";
     for (const auto& [key, n] : requests_)
       out << "msgcenter_http_requests_total{route=\"" << label_escape(key.first) << "\",status=\""
           << key.second << "\"} " << n << "\n";
-    out << "# HELP msgcenter_inbound_ack_seconds Time from an inbound webhook's arrival to the engine's acknowledgement.\n"
+    out << "# HELP msgcenter_inbound_ack_seconds Time from an inbound webhook's arrival to the "
+           "engine's acknowledgement.\n"
         << "# TYPE msgcenter_inbound_ack_seconds histogram\n";
     for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i)
       out << "msgcenter_inbound_ack_seconds_bucket{le=\"" << number(kLatencyBuckets[i]) << "\"} "
@@ -66,23 +68,27 @@ std::string server_metrics::render() const {
     extra = extra_;
   }
   auto counter = [&](const char* name, const char* help, std::uint64_t v) {
-    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " counter\n" << name << " " << v << "\n";
+    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " counter\n"
+        << name << " " << v << "\n";
   };
   auto gauge = [&](const char* name, const char* help, std::int64_t v) {
-    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " gauge\n" << name << " " << v << "\n";
+    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " gauge\n"
+        << name << " " << v << "\n";
   };
   counter("msgcenter_inbound_messages_total", "Inbound messages accepted from webhooks (ingest).",
           inbound_messages.load());
-  counter("msgcenter_inbound_duplicates_total", "Inbound webhooks answered as duplicates (same MessageSid).",
-          inbound_duplicates.load());
-  counter("msgcenter_status_callbacks_total", "Delivery status callbacks applied.", status_callbacks.load());
-  counter("msgcenter_webhook_signature_failures_total", "Webhooks refused for a bad or missing signature.",
-          signature_failures.load());
-  counter("msgcenter_sse_slow_disconnects_total", "Event streams closed because the subscriber fell behind.",
-          sse_slow_disconnects.load());
+  counter("msgcenter_inbound_duplicates_total",
+          "Inbound webhooks answered as duplicates (same MessageSid).", inbound_duplicates.load());
+  counter("msgcenter_status_callbacks_total", "Delivery status callbacks applied.",
+          status_callbacks.load());
+  counter("msgcenter_webhook_signature_failures_total",
+          "Webhooks refused for a bad or missing signature.", signature_failures.load());
+  counter("msgcenter_sse_slow_disconnects_total",
+          "Event streams closed because the subscriber fell behind.", sse_slow_disconnects.load());
   counter("msgcenter_rate_limited_total", "Requests refused by the per-credential rate limit.",
           rate_limited.load());
-  gauge("msgcenter_sse_subscribers", "Live event streams (GET /v1/events).", sse_subscribers.load());
+  gauge("msgcenter_sse_subscribers", "Live event streams (GET /v1/events).",
+        sse_subscribers.load());
   gauge("msgcenter_http_connections", "Open HTTP connections.", connections.load());
   if (extra) out << extra();
   return out.str();

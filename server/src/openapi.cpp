@@ -64,29 +64,45 @@ struct op_doc {
 
 const std::map<std::string, op_doc>& docs() {
   static const std::map<std::string, op_doc> d = {
-      {"inbox.list", {"List the caller's conversations (inbox.list).",
-                      {{"folder", "string"}, {"types", "string"}, {"from", "integer"}, {"to", "integer"},
-                       {"client_type", "string"}, {"group", "string"}, {"location", "string"},
-                       {"contact_kind", "string"}, {"assignee", "string"}, {"last_direction", "string"},
-                       {"q", "string"}, {"limit", "integer"}, {"cursor", "string"}}}},
+      {"inbox.list",
+       {"List the caller's conversations (inbox.list).",
+        {{"folder", "string"},
+         {"types", "string"},
+         {"from", "integer"},
+         {"to", "integer"},
+         {"client_type", "string"},
+         {"group", "string"},
+         {"location", "string"},
+         {"contact_kind", "string"},
+         {"assignee", "string"},
+         {"last_direction", "string"},
+         {"q", "string"},
+         {"limit", "integer"},
+         {"cursor", "string"}}}},
       {"conversation.get", {"One conversation's row and contact overview (conversation.get).", {}}},
-      {"conversation.messages", {"A page of messages, oldest first (conversation.messages); marks read.",
-                                 {{"before", "string"}, {"limit", "integer"}, {"mark_read", "boolean"}}}},
-      {"conversation.action", {"mark_read, archive, assign, link_contact, ... (conversation.action).", {}}},
+      {"conversation.messages",
+       {"A page of messages, oldest first (conversation.messages); marks read.",
+        {{"before", "string"}, {"limit", "integer"}, {"mark_read", "boolean"}}}},
+      {"conversation.action",
+       {"mark_read, archive, assign, link_contact, ... (conversation.action).", {}}},
       {"conversation.bulk", {"One action on many conversations (conversation.bulk).", {}}},
-      {"export.csv", {"CSV export of the business's messages, or one conversation's (export.csv).",
-                      {{"conversation", "string"}}}},
+      {"export.csv",
+       {"CSV export of the business's messages, or one conversation's (export.csv).",
+        {{"conversation", "string"}}}},
       {"send", {"Send a message to a conversation, contact or phone (send).", {}}},
       {"inbox.badge", {"Unread conversations and messages (inbox.badge).", {}}},
       {"alerts.list", {"The caller's alerts, newest first (alerts.list).", {{"limit", "integer"}}}},
       {"alerts.ack", {"Acknowledge an alert (alerts.ack).", {}}},
-      {"contact.history", {"Every message with a contact, newest first (contact.history).", {{"limit", "integer"}}}},
-      {"consent.get", {"Consent state of a phone on a number (consent.get); encode + as %2B.",
-                       {{"phone", "string"}, {"number", "string"}}}},
+      {"contact.history",
+       {"Every message with a contact, newest first (contact.history).", {{"limit", "integer"}}}},
+      {"consent.get",
+       {"Consent state of a phone on a number (consent.get); encode + as %2B.",
+        {{"phone", "string"}, {"number", "string"}}}},
       {"consent.request", {"Ask a phone for consent (consent.request).", {}}},
       {"business.put", {"Create or update a business (business.put).", {}}},
       {"number.put", {"Add or move a number (number.put).", {}}},
-      {"staff.put", {"Create or update a staff member (staff.put); answers a new bearer token.", {}}},
+      {"staff.put",
+       {"Create or update a staff member (staff.put); answers a new bearer token.", {}}},
       {"template.put", {"Create or update a template (template.put).", {}}},
       {"contact.put", {"Create or update a contact (contact.put).", {}}},
   };
@@ -94,16 +110,17 @@ const std::map<std::string, op_doc>& docs() {
 }
 
 json build() {
-  json doc = {{"openapi", "3.0.3"},
-              {"info",
-               {{"title", "msgcenter HTTP API"},
-                {"version", "1"},
-                {"description",
-                 "The JSON protocol of msgcenter over HTTP (docs/api.md). Every answer is a protocol "
-                 "result object: {\"ok\": true, ...} or {\"ok\": false, \"error\": {code, message}}."}}},
-              {"servers", json::array({{{"url", "http://127.0.0.1:8080"}}})},
-              {"paths", json::object()},
-              {"components", json::parse(kComponents)}};
+  json doc = {
+      {"openapi", "3.0.3"},
+      {"info",
+       {{"title", "msgcenter HTTP API"},
+        {"version", "1"},
+        {"description",
+         "The JSON protocol of msgcenter over HTTP (docs/api.md). Every answer is a protocol "
+         "result object: {\"ok\": true, ...} or {\"ok\": false, \"error\": {code, message}}."}}},
+      {"servers", json::array({{{"url", "http://127.0.0.1:8080"}}})},
+      {"paths", json::object()},
+      {"components", json::parse(kComponents)}};
   const json error_ref = {{"$ref", "#/components/schemas/Error"}};
   for (const auto& r : all_routes()) {
     std::string method(r.method);
@@ -113,22 +130,44 @@ json build() {
     if (r.kind == route_kind::operation && !r.op.empty()) {
       auto it = docs().find(std::string(r.op));
       summary = it != docs().end() ? it->second.summary : std::string(r.op);
-      op["operationId"] = std::string(r.op) + (r.pattern.find("{conversation}/export") != std::string_view::npos ? ".conversation" : "");
+      op["operationId"] =
+          std::string(r.op) + (r.pattern.find("{conversation}/export") != std::string_view::npos
+                                   ? ".conversation"
+                                   : "");
     }
     switch (r.kind) {
-      case route_kind::healthz: summary = "Liveness: 200 while serving, 503 while shutting down."; break;
-      case route_kind::metrics: summary = "Prometheus metrics (text format 0.0.4)."; break;
-      case route_kind::openapi: summary = "This document."; break;
-      case route_kind::webhook_sms: summary = "Twilio inbound message webhook (form encoded, signed)."; break;
-      case route_kind::webhook_status: summary = "Twilio status callback (form encoded, signed)."; break;
-      case route_kind::events: summary = "Server-Sent Events of the caller's stream; resume with Last-Event-ID."; break;
-      case route_kind::token_issue: summary = "Issue another bearer token for a staff member."; break;
-      case route_kind::token_list: summary = "List a staff member's tokens (ids only)."; break;
-      case route_kind::token_revoke: summary = "Revoke a staff member's tokens (all, or one by id)."; break;
+      case route_kind::healthz:
+        summary = "Liveness: 200 while serving, 503 while shutting down.";
+        break;
+      case route_kind::metrics:
+        summary = "Prometheus metrics (text format 0.0.4).";
+        break;
+      case route_kind::openapi:
+        summary = "This document.";
+        break;
+      case route_kind::webhook_sms:
+        summary = "Twilio inbound message webhook (form encoded, signed).";
+        break;
+      case route_kind::webhook_status:
+        summary = "Twilio status callback (form encoded, signed).";
+        break;
+      case route_kind::events:
+        summary = "Server-Sent Events of the caller's stream; resume with Last-Event-ID.";
+        break;
+      case route_kind::token_issue:
+        summary = "Issue another bearer token for a staff member.";
+        break;
+      case route_kind::token_list:
+        summary = "List a staff member's tokens (ids only).";
+        break;
+      case route_kind::token_revoke:
+        summary = "Revoke a staff member's tokens (all, or one by id).";
+        break;
       case route_kind::operation:
         if (r.op.empty())
-          summary = r.auth == route_auth::admin ? "Run one admin or carrier protocol request."
-                                                : "Run one staff protocol request (staff from the token).";
+          summary = r.auth == route_auth::admin
+                        ? "Run one admin or carrier protocol request."
+                        : "Run one staff protocol request (staff from the token).";
         break;
     }
     op["summary"] = summary;
@@ -137,49 +176,72 @@ json build() {
     for (std::size_t i = p.find('{'); i != std::string_view::npos; i = p.find('{', i + 1)) {
       auto end = p.find('}', i);
       params.push_back({{"name", std::string(p.substr(i + 1, end - i - 1))},
-                        {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}});
+                        {"in", "path"},
+                        {"required", true},
+                        {"schema", {{"type", "string"}}}});
     }
     if (r.kind == route_kind::operation && r.input == route_input::query) {
       auto it = docs().find(std::string(r.op));
       if (it != docs().end())
         for (auto& [name, type] : it->second.query) {
-          if (std::string_view(name) == "conversation" && p.find("{conversation}") != std::string_view::npos) continue;
-          params.push_back({{"name", name}, {"in", "query"}, {"required", false}, {"schema", {{"type", type}}}});
+          if (std::string_view(name) == "conversation" &&
+              p.find("{conversation}") != std::string_view::npos)
+            continue;
+          params.push_back(
+              {{"name", name}, {"in", "query"}, {"required", false}, {"schema", {{"type", type}}}});
         }
     }
     if (r.kind == route_kind::events)
-      params.push_back({{"name", "Last-Event-ID"}, {"in", "header"}, {"required", false},
+      params.push_back({{"name", "Last-Event-ID"},
+                        {"in", "header"},
+                        {"required", false},
                         {"schema", {{"type", "string"}}}});
     if (!params.empty()) op["parameters"] = params;
     if (r.input == route_input::body || r.input == route_input::op)
       op["requestBody"] = {{"required", r.input == route_input::op},
                            {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
     if (r.input == route_input::form)
-      op["requestBody"] = {{"required", true},
-                           {"content", {{"application/x-www-form-urlencoded", {{"schema", {{"type", "object"}}}}}}}};
+      op["requestBody"] = {
+          {"required", true},
+          {"content", {{"application/x-www-form-urlencoded", {{"schema", {{"type", "object"}}}}}}}};
     json ok_content;
-    if (r.kind == route_kind::events) ok_content = {{"text/event-stream", {{"schema", {{"type", "string"}}}}}};
-    else if (r.kind == route_kind::metrics) ok_content = {{"text/plain", {{"schema", {{"type", "string"}}}}}};
+    if (r.kind == route_kind::events)
+      ok_content = {{"text/event-stream", {{"schema", {{"type", "string"}}}}}};
+    else if (r.kind == route_kind::metrics)
+      ok_content = {{"text/plain", {{"schema", {{"type", "string"}}}}}};
     else if (r.kind == route_kind::webhook_sms || r.kind == route_kind::webhook_status)
       ok_content = {{"text/xml", {{"schema", {{"type", "string"}}}}}};
-    else if (r.op == "export.csv") ok_content = {{"text/csv", {{"schema", {{"type", "string"}}}}}};
-    else ok_content = {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Result"}}}}}};
+    else if (r.op == "export.csv")
+      ok_content = {{"text/csv", {{"schema", {{"type", "string"}}}}}};
+    else
+      ok_content = {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Result"}}}}}};
     json responses = {{"200", {{"description", "OK"}, {"content", ok_content}}}};
     if (r.auth != route_auth::none) {
-      responses["400"] = {{"description", "invalid_argument and message-content codes"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
-      responses["403"] = {{"description", "permission_denied (or a bad webhook signature)"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
-      responses["404"] = {{"description", "not_found (also any other business's or invisible object)"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
-      responses["413"] = {{"description", "request_too_large"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
-      responses["429"] = {{"description", "overloaded or rate limited (Retry-After)"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
-      responses["503"] = {{"description", "unavailable"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
+      responses["400"] = {{"description", "invalid_argument and message-content codes"},
+                          {"content", {{"application/json", {{"schema", error_ref}}}}}};
+      responses["403"] = {{"description", "permission_denied (or a bad webhook signature)"},
+                          {"content", {{"application/json", {{"schema", error_ref}}}}}};
+      responses["404"] = {
+          {"description", "not_found (also any other business's or invisible object)"},
+          {"content", {{"application/json", {{"schema", error_ref}}}}}};
+      responses["413"] = {{"description", "request_too_large"},
+                          {"content", {{"application/json", {{"schema", error_ref}}}}}};
+      responses["429"] = {{"description", "overloaded or rate limited (Retry-After)"},
+                          {"content", {{"application/json", {{"schema", error_ref}}}}}};
+      responses["503"] = {{"description", "unavailable"},
+                          {"content", {{"application/json", {{"schema", error_ref}}}}}};
     }
     if (r.auth == route_auth::staff || r.auth == route_auth::admin) {
-      responses["401"] = {{"description", "unauthenticated"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
-      op["security"] = json::array({{{r.auth == route_auth::staff ? "staffToken" : "adminKey", json::array()}}});
+      responses["401"] = {{"description", "unauthenticated"},
+                          {"content", {{"application/json", {{"schema", error_ref}}}}}};
+      op["security"] =
+          json::array({{{r.auth == route_auth::staff ? "staffToken" : "adminKey", json::array()}}});
     }
     if (r.auth == route_auth::staff && r.kind == route_kind::operation)
-      responses["409"] = {{"description", "consent_required or opted_out"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
-    if (r.auth == route_auth::carrier) op["security"] = json::array({{{"twilioSignature", json::array()}}});
+      responses["409"] = {{"description", "consent_required or opted_out"},
+                          {"content", {{"application/json", {{"schema", error_ref}}}}}};
+    if (r.auth == route_auth::carrier)
+      op["security"] = json::array({{{"twilioSignature", json::array()}}});
     op["responses"] = responses;
     doc["paths"][std::string(r.pattern)][method] = op;
   }

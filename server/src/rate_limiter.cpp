@@ -17,8 +17,10 @@ bool rate_limiter::allow(const std::string& key, clock::time_point now) {
       // Drop buckets that have refilled completely: forgetting them changes nothing.
       for (auto b = buckets_.begin(); b != buckets_.end();) {
         double elapsed = std::chrono::duration<double>(now - b->second.last).count();
-        if (b->second.tokens + elapsed * per_second_ >= burst_) b = buckets_.erase(b);
-        else ++b;
+        if (b->second.tokens + elapsed * per_second_ >= burst_)
+          b = buckets_.erase(b);
+        else
+          ++b;
       }
       if (buckets_.size() >= kMaxBuckets) return false;
     }

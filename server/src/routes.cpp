@@ -67,18 +67,25 @@ result<json> typed_query(std::string_view query) {
       }
       continue;
     }
-    if (out.contains(name)) return make_error(errc::invalid_argument, "query parameter `" + name + "` given twice");
+    if (out.contains(name))
+      return make_error(errc::invalid_argument, "query parameter `" + name + "` given twice");
     if (integers.count(name)) {
-      if (value.empty() || value.size() > 19) return make_error(errc::invalid_argument, "`" + name + "` must be an integer");
+      if (value.empty() || value.size() > 19)
+        return make_error(errc::invalid_argument, "`" + name + "` must be an integer");
       std::size_t i = value[0] == '-' ? 1 : 0;
-      if (i == value.size()) return make_error(errc::invalid_argument, "`" + name + "` must be an integer");
+      if (i == value.size())
+        return make_error(errc::invalid_argument, "`" + name + "` must be an integer");
       for (std::size_t k = i; k < value.size(); ++k)
-        if (value[k] < '0' || value[k] > '9') return make_error(errc::invalid_argument, "`" + name + "` must be an integer");
+        if (value[k] < '0' || value[k] > '9')
+          return make_error(errc::invalid_argument, "`" + name + "` must be an integer");
       out[name] = std::strtoll(value.c_str(), nullptr, 10);
     } else if (booleans.count(name)) {
-      if (value == "true" || value == "1") out[name] = true;
-      else if (value == "false" || value == "0") out[name] = false;
-      else return make_error(errc::invalid_argument, "`" + name + "` must be true or false");
+      if (value == "true" || value == "1")
+        out[name] = true;
+      else if (value == "false" || value == "0")
+        out[name] = false;
+      else
+        return make_error(errc::invalid_argument, "`" + name + "` must be true or false");
     } else {
       out[name] = value;
     }
@@ -102,15 +109,20 @@ const std::vector<route>& all_routes() {
       // Staff (bearer token): one route per operation.
       {"GET", "/v1/conversations", k::operation, "inbox.list", a::staff, i::query},
       {"POST", "/v1/conversations/bulk", k::operation, "conversation.bulk", a::staff, i::body},
-      {"GET", "/v1/conversations/{conversation}", k::operation, "conversation.get", a::staff, i::query},
-      {"GET", "/v1/conversations/{conversation}/messages", k::operation, "conversation.messages", a::staff, i::query},
-      {"POST", "/v1/conversations/{conversation}/actions", k::operation, "conversation.action", a::staff, i::body},
-      {"GET", "/v1/conversations/{conversation}/export.csv", k::operation, "export.csv", a::staff, i::query},
+      {"GET", "/v1/conversations/{conversation}", k::operation, "conversation.get", a::staff,
+       i::query},
+      {"GET", "/v1/conversations/{conversation}/messages", k::operation, "conversation.messages",
+       a::staff, i::query},
+      {"POST", "/v1/conversations/{conversation}/actions", k::operation, "conversation.action",
+       a::staff, i::body},
+      {"GET", "/v1/conversations/{conversation}/export.csv", k::operation, "export.csv", a::staff,
+       i::query},
       {"POST", "/v1/messages", k::operation, "send", a::staff, i::body},
       {"GET", "/v1/badge", k::operation, "inbox.badge", a::staff, i::query},
       {"GET", "/v1/alerts", k::operation, "alerts.list", a::staff, i::query},
       {"POST", "/v1/alerts/{alert}/ack", k::operation, "alerts.ack", a::staff, i::body},
-      {"GET", "/v1/contacts/{contact}/history", k::operation, "contact.history", a::staff, i::query},
+      {"GET", "/v1/contacts/{contact}/history", k::operation, "contact.history", a::staff,
+       i::query},
       {"GET", "/v1/export.csv", k::operation, "export.csv", a::staff, i::query},
       {"GET", "/v1/consent", k::operation, "consent.get", a::staff, i::query},
       {"POST", "/v1/consent/requests", k::operation, "consent.request", a::staff, i::body},
@@ -118,14 +130,22 @@ const std::vector<route>& all_routes() {
       {"POST", "/v1/ops", k::operation, "", a::staff, i::op},
       // Admin (admin key).
       {"PUT", "/v1/admin/businesses/{business}", k::operation, "business.put", a::admin, i::body},
-      {"POST", "/v1/admin/businesses/{business}/numbers", k::operation, "number.put", a::admin, i::body},
-      {"PUT", "/v1/admin/businesses/{business}/staff/{staff}", k::operation, "staff.put", a::admin, i::body},
-      {"PUT", "/v1/admin/businesses/{business}/templates/{template}", k::operation, "template.put", a::admin, i::body},
-      {"PUT", "/v1/admin/businesses/{business}/contacts/{contact}", k::operation, "contact.put", a::admin, i::body},
-      {"POST", "/v1/admin/businesses/{business}/staff/{staff}/tokens", k::token_issue, "", a::admin, i::none},
-      {"GET", "/v1/admin/businesses/{business}/staff/{staff}/tokens", k::token_list, "", a::admin, i::none},
-      {"DELETE", "/v1/admin/businesses/{business}/staff/{staff}/tokens", k::token_revoke, "", a::admin, i::none},
-      {"DELETE", "/v1/admin/businesses/{business}/staff/{staff}/tokens/{token}", k::token_revoke, "", a::admin, i::none},
+      {"POST", "/v1/admin/businesses/{business}/numbers", k::operation, "number.put", a::admin,
+       i::body},
+      {"PUT", "/v1/admin/businesses/{business}/staff/{staff}", k::operation, "staff.put", a::admin,
+       i::body},
+      {"PUT", "/v1/admin/businesses/{business}/templates/{template}", k::operation, "template.put",
+       a::admin, i::body},
+      {"PUT", "/v1/admin/businesses/{business}/contacts/{contact}", k::operation, "contact.put",
+       a::admin, i::body},
+      {"POST", "/v1/admin/businesses/{business}/staff/{staff}/tokens", k::token_issue, "", a::admin,
+       i::none},
+      {"GET", "/v1/admin/businesses/{business}/staff/{staff}/tokens", k::token_list, "", a::admin,
+       i::none},
+      {"DELETE", "/v1/admin/businesses/{business}/staff/{staff}/tokens", k::token_revoke, "",
+       a::admin, i::none},
+      {"DELETE", "/v1/admin/businesses/{business}/staff/{staff}/tokens/{token}", k::token_revoke,
+       "", a::admin, i::none},
       {"POST", "/v1/admin/ops", k::operation, "", a::admin, i::op},
   };
   return table;
@@ -167,15 +187,18 @@ result<json> build_op_request(const route& r, const path_params& params, std::st
     case route_input::body:
     case route_input::op: {
       if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-        if (r.input == route_input::op) return make_error(errc::invalid_argument, "the body is a protocol request object");
+        if (r.input == route_input::op)
+          return make_error(errc::invalid_argument, "the body is a protocol request object");
         break;
       }
       auto parsed = parse_json_limited(body);
       if (!parsed) return parsed.error();
-      if (!parsed.value().is_object()) return make_error(errc::invalid_argument, "the body must be a JSON object");
+      if (!parsed.value().is_object())
+        return make_error(errc::invalid_argument, "the body must be a JSON object");
       req = std::move(parsed.value());
       if (r.input == route_input::op) return req;  // the whole envelope, checked by the protocol
-      if (req.contains("op")) return make_error(errc::invalid_argument, "`op` comes from the route");
+      if (req.contains("op"))
+        return make_error(errc::invalid_argument, "`op` comes from the route");
       break;
     }
     case route_input::none:

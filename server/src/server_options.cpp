@@ -34,7 +34,8 @@ double num(const json& j, const char* key) {
 
 std::uint64_t count(const json& j, const char* key) {
   const auto& v = j.at(key);
-  if (!v.is_number_unsigned()) throw config_error{std::string("`") + key + "` must be a non-negative integer"};
+  if (!v.is_number_unsigned())
+    throw config_error{std::string("`") + key + "` must be a non-negative integer"};
   return v.get<std::uint64_t>();
 }
 
@@ -45,7 +46,8 @@ result<std::pair<std::string, std::uint16_t>> parse_listen(const std::string& te
   if (colon == std::string::npos || colon + 1 >= text.size())
     return make_error(errc::invalid_argument, "--listen wants HOST:PORT, e.g. 127.0.0.1:8080");
   std::string host = text.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   if (host.empty()) host = "0.0.0.0";
   unsigned long port = 0;
   for (char c : text.substr(colon + 1)) {
@@ -67,7 +69,10 @@ result<serve_config> load_serve_config(const std::string& path) {
   serve_config cfg;
   try {
     if (!j.is_object()) throw config_error{"the config is a JSON object"};
-    check_keys(j, {"listen", "admin_key", "public_url", "data", "outbound", "twilio_api_url", "io_threads", "limits"}, "");
+    check_keys(j,
+               {"listen", "admin_key", "public_url", "data", "outbound", "twilio_api_url",
+                "io_threads", "limits"},
+               "");
     if (j.contains("listen")) {
       auto l = parse_listen(str(j, "listen"));
       if (!l) throw config_error{l.error().message};
@@ -81,14 +86,17 @@ result<serve_config> load_serve_config(const std::string& path) {
     if (cfg.outbound != "local" && cfg.outbound != "twilio")
       throw config_error{"`outbound` is `local` or `twilio`"};
     if (j.contains("twilio_api_url")) cfg.twilio_api_url = str(j, "twilio_api_url");
-    if (j.contains("io_threads")) cfg.server.io_threads = static_cast<unsigned>(std::max<std::uint64_t>(1, count(j, "io_threads")));
+    if (j.contains("io_threads"))
+      cfg.server.io_threads =
+          static_cast<unsigned>(std::max<std::uint64_t>(1, count(j, "io_threads")));
     if (j.contains("limits")) {
       const json& l = j.at("limits");
       if (!l.is_object()) throw config_error{"`limits` must be an object"};
-      check_keys(l, {"max_body_bytes", "max_header_bytes", "header_timeout_ms", "body_timeout_ms",
-                     "write_timeout_ms", "rate_per_second", "rate_burst", "max_connections", "workers",
-                     "max_queued_requests", "sse_queue_events", "sse_heartbeat_ms", "sse_send_buffer_bytes",
-                     "shutdown_grace_ms"},
+      check_keys(l,
+                 {"max_body_bytes", "max_header_bytes", "header_timeout_ms", "body_timeout_ms",
+                  "write_timeout_ms", "rate_per_second", "rate_burst", "max_connections", "workers",
+                  "max_queued_requests", "sse_queue_events", "sse_heartbeat_ms",
+                  "sse_send_buffer_bytes", "shutdown_grace_ms"},
                  "limits.");
       auto& lim = cfg.server.limits;
       using ms = std::chrono::milliseconds;
@@ -100,11 +108,14 @@ result<serve_config> load_serve_config(const std::string& path) {
       if (l.contains("rate_per_second")) lim.rate_per_second = num(l, "rate_per_second");
       if (l.contains("rate_burst")) lim.rate_burst = num(l, "rate_burst");
       if (l.contains("max_connections")) lim.max_connections = count(l, "max_connections");
-      if (l.contains("workers")) lim.workers = static_cast<unsigned>(std::max<std::uint64_t>(1, count(l, "workers")));
-      if (l.contains("max_queued_requests")) lim.max_queued_requests = count(l, "max_queued_requests");
+      if (l.contains("workers"))
+        lim.workers = static_cast<unsigned>(std::max<std::uint64_t>(1, count(l, "workers")));
+      if (l.contains("max_queued_requests"))
+        lim.max_queued_requests = count(l, "max_queued_requests");
       if (l.contains("sse_queue_events")) lim.sse_queue_events = count(l, "sse_queue_events");
       if (l.contains("sse_heartbeat_ms")) lim.sse_heartbeat = ms(count(l, "sse_heartbeat_ms"));
-      if (l.contains("sse_send_buffer_bytes")) lim.sse_send_buffer_bytes = count(l, "sse_send_buffer_bytes");
+      if (l.contains("sse_send_buffer_bytes"))
+        lim.sse_send_buffer_bytes = count(l, "sse_send_buffer_bytes");
       if (l.contains("shutdown_grace_ms")) lim.shutdown_grace = ms(count(l, "shutdown_grace_ms"));
     }
   } catch (const config_error& e) {

@@ -9,9 +9,8 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "crypto.hpp"
 
@@ -57,7 +56,8 @@ result<std::unique_ptr<token_store>> token_store::open(std::string path) {
   std::ifstream in(store->path_);
   if (!in) {
     if (errno == ENOENT) return store;  // created on first issue
-    return make_error(errc::unavailable, "cannot read " + store->path_ + ": " + std::strerror(errno));
+    return make_error(errc::unavailable,
+                      "cannot read " + store->path_ + ": " + std::strerror(errno));
   }
   std::stringstream text;
   text << in.rdbuf();
@@ -93,10 +93,12 @@ status token_store::save(const table& next) const {
                     {"staff", row->second.owner.staff},
                     {"created_ms", row->second.created_ms},
                     {"order", row->second.order}});
-  const std::string text = json{{"version", 1}, {"hash", "sha256"}, {"tokens", list}}.dump(1) + "\n";
+  const std::string text =
+      json{{"version", 1}, {"hash", "sha256"}, {"tokens", list}}.dump(1) + "\n";
   const std::string tmp = path_ + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error(errc::unavailable, "cannot write " + tmp + ": " + std::strerror(errno));
+  if (fd < 0)
+    return make_error(errc::unavailable, "cannot write " + tmp + ": " + std::strerror(errno));
   bool ok = write_all(fd, text) && ::fsync(fd) == 0;
   int err = errno;
   ::close(fd);
@@ -123,7 +125,8 @@ result<std::string> token_store::issue(const std::string& business, const std::s
   // Keep at most kMaxTokensPerStaff: drop the oldest.
   std::vector<std::pair<std::uint64_t, std::string>> mine;
   for (const auto& [h, e] : next)
-    if (e.owner.business == business && e.owner.staff == staff && h != hash) mine.emplace_back(e.order, h);
+    if (e.owner.business == business && e.owner.staff == staff && h != hash)
+      mine.emplace_back(e.order, h);
   std::sort(mine.begin(), mine.end());
   for (std::size_t i = 0; i + kMaxTokensPerStaff <= mine.size(); ++i) next.erase(mine[i].second);
   if (auto saved = save(next); !saved) return saved.error();
@@ -141,13 +144,16 @@ std::optional<token_owner> token_store::find(std::string_view token) const {
   return it->second.owner;
 }
 
-std::vector<token_info> token_store::list(const std::string& business, const std::string& staff) const {
+std::vector<token_info> token_store::list(const std::string& business,
+                                          const std::string& staff) const {
   std::vector<token_info> out;
   std::shared_lock lock(mutex_);
   std::vector<std::pair<std::uint64_t, token_info>> mine;
   for (const auto& [h, e] : by_hash_)
-    if (e.owner.business == business && e.owner.staff == staff) mine.push_back({e.order, {token_id_of(h), e.created_ms}});
-  std::sort(mine.begin(), mine.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    if (e.owner.business == business && e.owner.staff == staff)
+      mine.push_back({e.order, {token_id_of(h), e.created_ms}});
+  std::sort(mine.begin(), mine.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& m : mine) out.push_back(std::move(m.second));
   return out;
 }

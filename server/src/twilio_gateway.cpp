@@ -10,15 +10,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-
 #include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "crypto.hpp"
 #include "msgcenter/server/form.hpp"
@@ -52,7 +50,8 @@ result<api_endpoint> parse_api_url(const std::string& url) {
     e.port = "80";
     rest = url.substr(7);
   } else {
-    return make_error(errc::invalid_argument, "the Twilio API URL must start with http:// or https://");
+    return make_error(errc::invalid_argument,
+                      "the Twilio API URL must start with http:// or https://");
   }
   auto slash = rest.find('/');
   std::string authority = rest.substr(0, slash);
@@ -65,7 +64,8 @@ result<api_endpoint> parse_api_url(const std::string& url) {
   } else {
     e.host = authority;
   }
-  if (e.host.size() > 2 && e.host.front() == '[' && e.host.back() == ']') e.host = e.host.substr(1, e.host.size() - 2);
+  if (e.host.size() > 2 && e.host.front() == '[' && e.host.back() == ']')
+    e.host = e.host.substr(1, e.host.size() - 2);
   if (e.host.empty()) return make_error(errc::invalid_argument, "the Twilio API URL has no host");
   return e;
 }
@@ -73,10 +73,14 @@ result<api_endpoint> parse_api_url(const std::string& url) {
 /// Twilio's error codes onto the engine's (the rest by HTTP status).
 errc map_twilio_error(unsigned http_status, int code) {
   switch (code) {
-    case 21211: return errc::invalid_phone;      // invalid 'To'
-    case 21614: return errc::not_mobile;         // 'To' is not a mobile number
-    case 21610: return errc::opted_out;          // the recipient replied STOP
-    default: break;
+    case 21211:
+      return errc::invalid_phone;  // invalid 'To'
+    case 21614:
+      return errc::not_mobile;  // 'To' is not a mobile number
+    case 21610:
+      return errc::opted_out;  // the recipient replied STOP
+    default:
+      break;
   }
   if (http_status == 429) return errc::overloaded;
   if (http_status == 401 || http_status == 403) return errc::permission_denied;
@@ -92,10 +96,13 @@ struct job {
 }  // namespace
 
 struct twilio_gateway::impl : std::enable_shared_from_this<twilio_gateway::impl> {
-  explicit impl(twilio_gateway_options o) : opts(std::move(o)), tls(ssl::context::tls_client), guard(ioc.get_executor()) {
+  explicit impl(twilio_gateway_options o)
+      : opts(std::move(o)), tls(ssl::context::tls_client), guard(ioc.get_executor()) {
     auto parsed = parse_api_url(opts.api_url);
-    if (parsed) endpoint = parsed.value();
-    else url_error = parsed.error().message;
+    if (parsed)
+      endpoint = parsed.value();
+    else
+      url_error = parsed.error().message;
     tls.set_default_verify_paths();
     tls.set_verify_mode(ssl::verify_peer);
   }
@@ -122,8 +129,10 @@ struct twilio_gateway::impl : std::enable_shared_from_this<twilio_gateway::impl>
   void pump();
   void start(job j);
   void finish(job& j, result<std::string> outcome) {
-    if (outcome) ++accepted;
-    else ++failed;
+    if (outcome)
+      ++accepted;
+    else
+      ++failed;
     auto done = std::move(j.done);
     if (done) done(std::move(outcome));
     {
@@ -141,28 +150,40 @@ namespace {
 /// One HTTP exchange with the API, over a plain or a TLS stream.
 template <bool Tls>
 class exchange : public std::enable_shared_from_this<exchange<Tls>> {
-  using stream_type = std::conditional_t<Tls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+  using stream_type =
+      std::conditional_t<Tls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
 
  public:
-  exchange(std::shared_ptr<twilio_gateway::impl> gw, job j, http::request<http::string_body> req, std::uint64_t id)
-      : gw_(std::move(gw)), job_(std::move(j)), req_(std::move(req)), id_(id), resolver_(gw_->ioc), stream_(make_stream()) {}
+  exchange(std::shared_ptr<twilio_gateway::impl> gw, job j, http::request<http::string_body> req,
+           std::uint64_t id)
+      : gw_(std::move(gw)),
+        job_(std::move(j)),
+        req_(std::move(req)),
+        id_(id),
+        resolver_(gw_->ioc),
+        stream_(make_stream()) {}
 
   void run() {
     auto self = this->shared_from_this();
     gw_->cancelers[id_] = [self] { self->cancel(); };
     beast::get_lowest_layer(stream_).expires_after(gw_->opts.timeout);
-    resolver_.async_resolve(gw_->endpoint.host, gw_->endpoint.port,
-                            [self](beast::error_code ec, tcp::resolver::results_type results) {
-                              if (ec) return self->fail("cannot resolve the Twilio API host: " + ec.message());
-                              beast::get_lowest_layer(self->stream_).async_connect(
-                                  results, [self](beast::error_code ec, const tcp::endpoint&) { self->on_connect(ec); });
-                            });
+    resolver_.async_resolve(
+        gw_->endpoint.host, gw_->endpoint.port,
+        [self](beast::error_code ec, tcp::resolver::results_type results) {
+          if (ec) return self->fail("cannot resolve the Twilio API host: " + ec.message());
+          beast::get_lowest_layer(self->stream_)
+              .async_connect(results, [self](beast::error_code ec, const tcp::endpoint&) {
+                self->on_connect(ec);
+              });
+        });
   }
 
  private:
   stream_type make_stream() {
-    if constexpr (Tls) return stream_type(gw_->ioc, gw_->tls);
-    else return stream_type(gw_->ioc);
+    if constexpr (Tls)
+      return stream_type(gw_->ioc, gw_->tls);
+    else
+      return stream_type(gw_->ioc);
   }
 
   void cancel() {
@@ -191,10 +212,12 @@ class exchange : public std::enable_shared_from_this<exchange<Tls>> {
     http::async_write(stream_, req_, [self](beast::error_code ec, std::size_t) {
       if (ec) return self->fail("cannot send to the Twilio API: " + ec.message());
       self->res_.body_limit(1 << 20);
-      http::async_read(self->stream_, self->buffer_, self->res_, [self](beast::error_code ec, std::size_t) {
-        if (ec) return self->fail("no answer from the Twilio API: " + ec.message());
-        self->on_answer();
-      });
+      http::async_read(self->stream_, self->buffer_, self->res_,
+                       [self](beast::error_code ec, std::size_t) {
+                         if (ec)
+                           return self->fail("no answer from the Twilio API: " + ec.message());
+                         self->on_answer();
+                       });
     });
   }
 
@@ -205,7 +228,8 @@ class exchange : public std::enable_shared_from_this<exchange<Tls>> {
     beast::error_code ignored;
     beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
     if (status >= 200 && status < 300) {
-      if (body.is_object() && body.contains("sid") && body["sid"].is_string() && !body["sid"].get<std::string>().empty())
+      if (body.is_object() && body.contains("sid") && body["sid"].is_string() &&
+          !body["sid"].get<std::string>().empty())
         return done(body["sid"].get<std::string>());
       return done(make_error(errc::unavailable, "the Twilio API answered without a sid"));
     }
@@ -213,9 +237,11 @@ class exchange : public std::enable_shared_from_this<exchange<Tls>> {
     std::string message = "HTTP " + std::to_string(status);
     if (body.is_object()) {
       if (body.contains("code") && body["code"].is_number_integer()) code = body["code"].get<int>();
-      if (body.contains("message") && body["message"].is_string()) message += ": " + body["message"].get<std::string>();
+      if (body.contains("message") && body["message"].is_string())
+        message += ": " + body["message"].get<std::string>();
     }
-    done(make_error(map_twilio_error(status, code), "Twilio refused the message (" + std::to_string(code) + "): " + message));
+    done(make_error(map_twilio_error(status, code),
+                    "Twilio refused the message (" + std::to_string(code) + "): " + message));
   }
 
   void fail(std::string text) { done(make_error(errc::unavailable, std::move(text))); }
@@ -245,7 +271,8 @@ void twilio_gateway::impl::pump() {
     job next;
     {
       std::lock_guard<std::mutex> g(mutex);
-      if (stopping || queue.empty() || active >= std::max<std::size_t>(1, opts.max_in_flight)) return;
+      if (stopping || queue.empty() || active >= std::max<std::size_t>(1, opts.max_in_flight))
+        return;
       next = std::move(queue.front());
       queue.pop_front();
       ++active;
@@ -261,26 +288,33 @@ void twilio_gateway::impl::start(job j) {
     std::lock_guard<std::mutex> g(mutex);
     find = lookup;
   }
-  if (!find) return finish(j, make_error(errc::unavailable, "the Twilio gateway has no account lookup"));
+  if (!find)
+    return finish(j, make_error(errc::unavailable, "the Twilio gateway has no account lookup"));
   auto account = find(j.sms);
-  if (!account) return finish(j, make_error(errc::unavailable, "no Twilio account: " + account.error().message));
+  if (!account)
+    return finish(j,
+                  make_error(errc::unavailable, "no Twilio account: " + account.error().message));
   if (account->account_sid.empty() || account->auth_token.empty())
-    return finish(j, make_error(errc::unavailable, "the business has no twilio_account_sid/twilio_auth_token"));
+    return finish(j, make_error(errc::unavailable,
+                                "the business has no twilio_account_sid/twilio_auth_token"));
 
   form_fields fields{{"To", j.sms.to}, {"From", j.sms.from}, {"Body", j.sms.body}};
   for (const auto& m : j.sms.media) fields.emplace_back("MediaUrl", m.url);
-  if (!opts.status_callback_url.empty()) fields.emplace_back("StatusCallback", opts.status_callback_url);
+  if (!opts.status_callback_url.empty())
+    fields.emplace_back("StatusCallback", opts.status_callback_url);
 
   http::request<http::string_body> req{http::verb::post,
-                                       endpoint.prefix + "/2010-04-01/Accounts/" + percent_encode(account->account_sid) +
-                                           "/Messages.json",
+                                       endpoint.prefix + "/2010-04-01/Accounts/" +
+                                           percent_encode(account->account_sid) + "/Messages.json",
                                        11};
-  const bool default_port = (endpoint.tls && endpoint.port == "443") || (!endpoint.tls && endpoint.port == "80");
+  const bool default_port =
+      (endpoint.tls && endpoint.port == "443") || (!endpoint.tls && endpoint.port == "80");
   req.set(http::field::host, default_port ? endpoint.host : endpoint.host + ":" + endpoint.port);
   req.set(http::field::user_agent, "msgcenter-twilio-gateway/1");
   req.set(http::field::accept, "application/json");
   req.set(http::field::content_type, "application/x-www-form-urlencoded");
-  req.set(http::field::authorization, "Basic " + crypto::base64(account->account_sid + ":" + account->auth_token));
+  req.set(http::field::authorization,
+          "Basic " + crypto::base64(account->account_sid + ":" + account->auth_token));
   req.keep_alive(false);
   req.body() = encode_form(fields);
   req.prepare_payload();
@@ -292,7 +326,8 @@ void twilio_gateway::impl::start(job j) {
     std::make_shared<exchange<false>>(shared_from_this(), std::move(j), std::move(req), id)->run();
 }
 
-twilio_gateway::twilio_gateway(twilio_gateway_options opts) : impl_(std::make_shared<impl>(std::move(opts))) {
+twilio_gateway::twilio_gateway(twilio_gateway_options opts)
+    : impl_(std::make_shared<impl>(std::move(opts))) {
   auto p = impl_;
   impl_->thread = std::thread([p] { p->ioc.run(); });
 }
@@ -309,10 +344,12 @@ void twilio_gateway::submit(outbound_sms sms, accepted_fn on_accepted) {
   std::optional<error> refused;
   {
     std::lock_guard<std::mutex> g(impl_->mutex);
-    if (impl_->stopping) refused = make_error(errc::unavailable, "the Twilio gateway is stopped");
+    if (impl_->stopping)
+      refused = make_error(errc::unavailable, "the Twilio gateway is stopped");
     else if (impl_->queue.size() >= impl_->opts.max_queued)
       refused = make_error(errc::overloaded, "the Twilio gateway's queue is full");
-    else impl_->queue.push_back(job{std::move(sms), std::move(on_accepted)});
+    else
+      impl_->queue.push_back(job{std::move(sms), std::move(on_accepted)});
   }
   if (refused) {
     ++impl_->failed;
@@ -357,8 +394,10 @@ void twilio_gateway::stop(std::chrono::milliseconds grace) {
   });
   s.guard.reset();
   if (s.thread.joinable()) {
-    if (s.thread.get_id() == std::this_thread::get_id()) s.thread.detach();
-    else s.thread.join();
+    if (s.thread.get_id() == std::this_thread::get_id())
+      s.thread.detach();
+    else
+      s.thread.join();
   }
 }
 
@@ -370,11 +409,15 @@ std::string twilio_gateway::metrics_text() const {
   auto c = stats();
   std::ostringstream out;
   out << "# HELP msgcenter_twilio_submitted_total Outbound messages handed to the Twilio gateway.\n"
-      << "# TYPE msgcenter_twilio_submitted_total counter\nmsgcenter_twilio_submitted_total " << c.submitted << "\n"
-      << "# HELP msgcenter_twilio_accepted_total Outbound messages Twilio accepted (a sid came back).\n"
-      << "# TYPE msgcenter_twilio_accepted_total counter\nmsgcenter_twilio_accepted_total " << c.accepted << "\n"
+      << "# TYPE msgcenter_twilio_submitted_total counter\nmsgcenter_twilio_submitted_total "
+      << c.submitted << "\n"
+      << "# HELP msgcenter_twilio_accepted_total Outbound messages Twilio accepted (a sid came "
+         "back).\n"
+      << "# TYPE msgcenter_twilio_accepted_total counter\nmsgcenter_twilio_accepted_total "
+      << c.accepted << "\n"
       << "# HELP msgcenter_twilio_failed_total Outbound messages that failed before or at Twilio.\n"
-      << "# TYPE msgcenter_twilio_failed_total counter\nmsgcenter_twilio_failed_total " << c.failed << "\n";
+      << "# TYPE msgcenter_twilio_failed_total counter\nmsgcenter_twilio_failed_total " << c.failed
+      << "\n";
   return out.str();
 }
 

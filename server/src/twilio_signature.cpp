@@ -12,9 +12,12 @@ namespace {
 /// present. Empty when the URL has no recognizable scheme://authority or another port.
 std::string toggle_default_port(std::string_view url) {
   std::string_view port;
-  if (url.rfind("https://", 0) == 0) port = "443";
-  else if (url.rfind("http://", 0) == 0) port = "80";
-  else return {};
+  if (url.rfind("https://", 0) == 0)
+    port = "443";
+  else if (url.rfind("http://", 0) == 0)
+    port = "80";
+  else
+    return {};
   auto host_start = url.find("://") + 3;
   auto host_end = url.find_first_of("/?#", host_start);
   if (host_end == std::string_view::npos) host_end = url.size();
@@ -59,7 +62,8 @@ std::string twilio_signature(std::string_view url, const form_fields& params,
 bool verify_twilio_signature(std::string_view url, const form_fields& params,
                              std::string_view auth_token, std::string_view signature) {
   if (auth_token.empty() || signature.empty()) return false;
-  if (crypto::constant_time_equal(twilio_signature(url, params, auth_token), signature)) return true;
+  if (crypto::constant_time_equal(twilio_signature(url, params, auth_token), signature))
+    return true;
   auto other = toggle_default_port(url);
   return !other.empty() &&
          crypto::constant_time_equal(twilio_signature(other, params, auth_token), signature);

@@ -50,8 +50,10 @@ inline int fuzz_http_form_one_input(const std::uint8_t* data, std::size_t size) 
     auto m = server::match_route(method, path);
     if (m.found && m.found->kind == server::route_kind::operation) {
       auto req = server::build_op_request(*m.found, m.params, query, {});
-      if (req) http_check(req->is_object() && req->contains("op"));
-      else http_check(req.error().code == errc::invalid_argument);
+      if (req)
+        http_check(req->is_object() && req->contains("op"));
+      else
+        http_check(req.error().code == errc::invalid_argument);
     }
   }
   return 0;
@@ -63,7 +65,7 @@ inline int fuzz_http_json_one_input(const std::uint8_t* data, std::size_t size) 
   auto parsed = parse_json_limited(text);
   if (!parsed) http_check(parsed.error().code == errc::invalid_argument);
   const server::path_params params = {{"conversation", "c1"}, {"alert", "a1"}, {"contact", "k1"},
-                                      {"business", "b1"}, {"staff", "s1"}, {"template", "t1"}};
+                                      {"business", "b1"},     {"staff", "s1"}, {"template", "t1"}};
   for (const auto& r : server::all_routes()) {
     if (r.kind != server::route_kind::operation) continue;
     server::path_params mine;

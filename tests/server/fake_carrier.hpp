@@ -3,11 +3,10 @@
 // SMfake1, SMfake2, ...).
 #pragma once
 
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>

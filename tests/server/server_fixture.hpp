@@ -3,22 +3,19 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <sys/socket.h>
-#include <sys/time.h>
-
 #include <chrono>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "msgcenter/message_center.hpp"
 #include "msgcenter/server/form.hpp"
@@ -45,14 +42,16 @@ struct http_reply {
   }
   std::string code() const {
     auto v = j();
-    if (v.is_object() && v.contains("error") && v["error"].is_object()) return v["error"].value("code", "");
+    if (v.is_object() && v.contains("error") && v["error"].is_object())
+      return v["error"].value("code", "");
     return {};
   }
 };
 
 /// One request on a fresh connection. status 0 when the connection failed.
-inline http_reply http_call(std::uint16_t port, const std::string& method, const std::string& target,
-                            const std::string& body = {}, std::map<std::string, std::string> headers = {}) {
+inline http_reply http_call(std::uint16_t port, const std::string& method,
+                            const std::string& target, const std::string& body = {},
+                            std::map<std::string, std::string> headers = {}) {
   http_reply out;
   try {
     net::io_context ioc;
@@ -104,7 +103,8 @@ class sse_client {
     socket_.connect({net::ip::make_address("127.0.0.1"), port});
     timeval tv{0, 200 * 1000};
     setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
+    std::string req =
+        "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
     if (!token.empty()) req += "Authorization: Bearer " + token + "\r\n";
     if (!last_event_id.empty()) req += "Last-Event-ID: " + last_event_id + "\r\n";
     req += "\r\n";
@@ -130,11 +130,13 @@ class sse_client {
   }
 
   bool subscribed(std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-    return read_until([](const std::string& t) { return t.find(": subscribed") != std::string::npos; }, limit);
+    return read_until(
+        [](const std::string& t) { return t.find(": subscribed") != std::string::npos; }, limit);
   }
 
   /// Waits until at least `n` events arrived; returns them all.
-  std::vector<event> wait_events(std::size_t n, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+  std::vector<event> wait_events(std::size_t n,
+                                 std::chrono::milliseconds limit = std::chrono::seconds(10)) {
     read_until([&](const std::string&) { return events().size() >= n; }, limit);
     return events();
   }
@@ -163,9 +165,12 @@ class sse_client {
         if (nl == std::string::npos) nl = block.size();
         std::string line = block.substr(line_start, nl - line_start);
         line_start = nl + 1;
-        if (line.rfind("id: ", 0) == 0) ev.id = std::stoull(line.substr(4)), any = true;
-        else if (line.rfind("event: ", 0) == 0) ev.kind = line.substr(7);
-        else if (line.rfind("data: ", 0) == 0) ev.data = json::parse(line.substr(6), nullptr, false);
+        if (line.rfind("id: ", 0) == 0)
+          ev.id = std::stoull(line.substr(4)), any = true;
+        else if (line.rfind("event: ", 0) == 0)
+          ev.kind = line.substr(7);
+        else if (line.rfind("data: ", 0) == 0)
+          ev.data = json::parse(line.substr(6), nullptr, false);
         if (nl == block.size()) break;
       }
       if (any) out.push_back(std::move(ev));
@@ -236,61 +241,89 @@ class ServerTest : public ::testing::Test {
     if (mc) mc->close();
   }
 
-  http_reply call(const std::string& method, const std::string& target, const std::string& body = {},
-                  const std::string& token = {}, std::map<std::string, std::string> headers = {}) {
+  http_reply call(const std::string& method, const std::string& target,
+                  const std::string& body = {}, const std::string& token = {},
+                  std::map<std::string, std::string> headers = {}) {
     if (!token.empty()) headers["Authorization"] = bearer(token);
     return http_call(port, method, target, body, headers);
   }
-  http_reply admin(const std::string& method, const std::string& target, const json& body = json()) {
+  http_reply admin(const std::string& method, const std::string& target,
+                   const json& body = json()) {
     return call(method, target, body.is_null() ? std::string() : body.dump(), kAdminKey);
   }
 
   std::string put_staff(const std::string& business, const std::string& staff, json rights,
                         json locations = json::array(), bool subscribe_all = false) {
     auto r = admin("PUT", "/v1/admin/businesses/" + business + "/staff/" + staff,
-                   {{"name", staff}, {"rights", rights}, {"locations", locations}, {"subscribe_all", subscribe_all}});
+                   {{"name", staff},
+                    {"rights", rights},
+                    {"locations", locations},
+                    {"subscribe_all", subscribe_all}});
     EXPECT_EQ(r.status, 200u) << r.body;
     return r.j().value("token", "");
   }
 
   void setup_businesses() {
-    auto all = json::array({"view_messages", "manage_messages", "send_sms", "remove_feed", "export", "admin"});
-    ASSERT_EQ(admin("PUT", "/v1/admin/businesses/spa",
-                    {{"name", "Lotus Spa"}, {"region", "US"},
-                     {"settings", {{"twilio_account_sid", "ACspa"}, {"twilio_auth_token", kSpaToken}}}})
+    auto all = json::array(
+        {"view_messages", "manage_messages", "send_sms", "remove_feed", "export", "admin"});
+    ASSERT_EQ(
+        admin("PUT", "/v1/admin/businesses/spa",
+              {{"name", "Lotus Spa"},
+               {"region", "US"},
+               {"settings", {{"twilio_account_sid", "ACspa"}, {"twilio_auth_token", kSpaToken}}}})
+            .status,
+        200u);
+    ASSERT_EQ(admin("POST", "/v1/admin/businesses/spa/numbers",
+                    {{"number", kSpaNumber}, {"location", "downtown"}})
                   .status,
               200u);
-    ASSERT_EQ(admin("POST", "/v1/admin/businesses/spa/numbers", {{"number", kSpaNumber}, {"location", "downtown"}}).status, 200u);
-    ASSERT_EQ(admin("POST", "/v1/admin/businesses/spa/numbers", {{"number", kSpaUptown}, {"location", "uptown"}}).status, 200u);
+    ASSERT_EQ(admin("POST", "/v1/admin/businesses/spa/numbers",
+                    {{"number", kSpaUptown}, {"location", "uptown"}})
+                  .status,
+              200u);
     ana = put_staff("spa", "ana", all);
     ben = put_staff("spa", "ben", json::array({"view_messages", "send_sms"}));
-    leo = put_staff("spa", "leo", json::array({"view_messages", "send_sms"}), json::array({"uptown"}));
-    ASSERT_EQ(admin("PUT", "/v1/admin/businesses/gym",
-                    {{"name", "Iron Gym"}, {"settings", {{"twilio_account_sid", "ACgym"}, {"twilio_auth_token", kGymToken}}}})
+    leo = put_staff("spa", "leo", json::array({"view_messages", "send_sms"}),
+                    json::array({"uptown"}));
+    ASSERT_EQ(
+        admin("PUT", "/v1/admin/businesses/gym",
+              {{"name", "Iron Gym"},
+               {"settings", {{"twilio_account_sid", "ACgym"}, {"twilio_auth_token", kGymToken}}}})
+            .status,
+        200u);
+    ASSERT_EQ(admin("POST", "/v1/admin/businesses/gym/numbers",
+                    {{"number", kGymNumber}, {"location", "main"}})
                   .status,
               200u);
-    ASSERT_EQ(admin("POST", "/v1/admin/businesses/gym/numbers", {{"number", kGymNumber}, {"location", "main"}}).status, 200u);
     gus = put_staff("gym", "gus", all);
     ASSERT_FALSE(ana.empty());
     ASSERT_FALSE(gus.empty());
   }
 
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port) + path; }
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port) + path;
+  }
 
   /// Posts a Twilio-signed form to a webhook path.
-  http_reply webhook(const std::string& path, const form_fields& fields, const std::string& auth_token,
-                     const std::string& signed_url = {}) {
+  http_reply webhook(const std::string& path, const form_fields& fields,
+                     const std::string& auth_token, const std::string& signed_url = {}) {
     auto sig = twilio_signature(signed_url.empty() ? url(path) : signed_url, fields, auth_token);
-    return http_call(port, "POST", path, encode_form(fields),
-                     {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Twilio-Signature", sig}});
+    return http_call(
+        port, "POST", path, encode_form(fields),
+        {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Twilio-Signature", sig}});
   }
 
   /// A signed inbound SMS to `to` (spa's main number by default).
-  http_reply inbound(const std::string& body, const std::string& sid, const std::string& from = kClient,
-                     const std::string& to = kSpaNumber, const std::string& token = kSpaToken) {
+  http_reply inbound(const std::string& body, const std::string& sid,
+                     const std::string& from = kClient, const std::string& to = kSpaNumber,
+                     const std::string& token = kSpaToken) {
     return webhook("/webhooks/twilio/sms",
-                   {{"MessageSid", sid}, {"AccountSid", token == std::string(kSpaToken) ? "ACspa" : "ACgym"},
-                    {"From", from}, {"To", to}, {"Body", body}, {"NumMedia", "0"}},
+                   {{"MessageSid", sid},
+                    {"AccountSid", token == std::string(kSpaToken) ? "ACspa" : "ACgym"},
+                    {"From", from},
+                    {"To", to},
+                    {"Body", body},
+                    {"NumMedia", "0"}},
                    token);
   }
 

@@ -54,20 +54,23 @@ TEST_F(ServerDemo, LoadsADayOfConversations_WithATokenPerStaffMember) {
   ASSERT_EQ(list.status, 200u);
   EXPECT_GE(list.j()["rows"].size(), 5u);
   EXPECT_EQ(list.j()["rows"][0]["pinned"], true) << "Emma's conversation is pinned by Maya";
-  auto sam = http_call(port, "GET", "/v1/conversations", "", {{"Authorization", bearer(token_of("sam"))}});
+  auto sam =
+      http_call(port, "GET", "/v1/conversations", "", {{"Authorization", bearer(token_of("sam"))}});
   EXPECT_EQ(sam.j()["rows"].size(), 1u) << "Sam sees only the uptown number";
   EXPECT_EQ(demo_operations(0).size(), info.operations);
   EXPECT_FALSE(info.already_loaded);
 }
 
 TEST_F(ServerDemo, LoadingAgain_ReplaysNothing_IssuesFreshTokens) {
-  auto badge_before = http_call(port, "GET", "/v1/badge", "", {{"Authorization", bearer(token_of("maya"))}}).body;
+  auto badge_before =
+      http_call(port, "GET", "/v1/badge", "", {{"Authorization", bearer(token_of("maya"))}}).body;
   auto again = load_demo_data(*mc, tokens, 0);
   ASSERT_TRUE(again.ok()) << again.error().message;
   EXPECT_TRUE(again->already_loaded);
   EXPECT_EQ(again->operations, 0u);
   ASSERT_EQ(again->staff.size(), 4u);
-  auto badge_after = http_call(port, "GET", "/v1/badge", "", {{"Authorization", bearer(again->staff[0].token)}});
+  auto badge_after =
+      http_call(port, "GET", "/v1/badge", "", {{"Authorization", bearer(again->staff[0].token)}});
   EXPECT_EQ(badge_after.status, 200u);
   EXPECT_EQ(badge_after.body, badge_before) << "nothing changed";
 }
@@ -79,10 +82,14 @@ TEST_F(ServerDemo, CurlWalkthrough_WebhookListReplyAndLiveEvents) {
 
   // 1. The carrier posts an inbound text (signed as in the README's openssl one-liner).
   const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/webhooks/twilio/sms";
-  form_fields form = {{"From", info.client_phone}, {"To", info.number}, {"Body", "hello again"}, {"MessageSid", "SM0001"}};
+  form_fields form = {{"From", info.client_phone},
+                      {"To", info.number},
+                      {"Body", "hello again"},
+                      {"MessageSid", "SM0001"}};
   auto sig = twilio_signature(url, form, info.twilio_auth_token);
-  auto hook = http_call(port, "POST", "/webhooks/twilio/sms", encode_form(form),
-                        {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Twilio-Signature", sig}});
+  auto hook = http_call(
+      port, "POST", "/webhooks/twilio/sms", encode_form(form),
+      {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Twilio-Signature", sig}});
   ASSERT_EQ(hook.status, 200u) << hook.body;
 
   // 2. The inbox lists it (Emma's conversation is pinned: first, in the unfiltered inbox).
@@ -99,7 +106,8 @@ TEST_F(ServerDemo, CurlWalkthrough_WebhookListReplyAndLiveEvents) {
   ASSERT_EQ(reply.status, 200u) << reply.body;
 
   // 4. Both arrive on the stream, in order.
-  ASSERT_TRUE(events.read_until([](const std::string& t) { return t.find("See you soon!") != std::string::npos; }));
+  ASSERT_TRUE(events.read_until(
+      [](const std::string& t) { return t.find("See you soon!") != std::string::npos; }));
   std::vector<std::string> bodies;
   for (auto& e : events.events())
     if (e.kind == "message") bodies.push_back(e.data["message"]["body"]);

@@ -1,13 +1,12 @@
 // GET /v1/events: order, resume, isolation, heartbeats, slow subscribers, and 1,000
 // concurrent subscribers on one node.
 #include <gtest/gtest.h>
-
 #include <sys/resource.h>
 
 #include <atomic>
+#include <iostream>
 #include <map>
 #include <set>
-#include <iostream>
 
 #include "server_fixture.hpp"
 
@@ -19,7 +18,8 @@ using ServerEvents = ServerTest;
 std::vector<std::string> inbound_bodies(const std::vector<sse_client::event>& evs) {
   std::vector<std::string> out;
   for (auto& e : evs)
-    if (e.kind == "message" && e.data["message"]["direction"] == "in") out.push_back(e.data["message"]["body"]);
+    if (e.kind == "message" && e.data["message"]["direction"] == "in")
+      out.push_back(e.data["message"]["body"]);
   return out;
 }
 
@@ -30,11 +30,13 @@ TEST_F(ServerEvents, Stream_IsOrdered_AndResumesAfterLastEventId) {
   ASSERT_TRUE(first.subscribed());
   EXPECT_EQ(first.status(), 200u);
   EXPECT_NE(first.text().find("Content-Type: text/event-stream"), std::string::npos);
-  for (auto body : {"one", "two", "three"}) ASSERT_EQ(inbound(body, std::string("SM-") + body).status, 200u);
+  for (auto body : {"one", "two", "three"})
+    ASSERT_EQ(inbound(body, std::string("SM-") + body).status, 200u);
   ASSERT_TRUE(first.read_until([&](const std::string&) { return count_inbound(first) >= 3; }));
   auto evs = first.events();
   EXPECT_EQ(inbound_bodies(evs), (std::vector<std::string>{"one", "two", "three"}));
-  for (std::size_t i = 1; i < evs.size(); ++i) EXPECT_EQ(evs[i].id, evs[i - 1].id + 1) << "ids are consecutive";
+  for (std::size_t i = 1; i < evs.size(); ++i)
+    EXPECT_EQ(evs[i].id, evs[i - 1].id + 1) << "ids are consecutive";
   std::set<std::string> kinds;
   for (auto& e : evs) {
     kinds.insert(e.kind);
@@ -45,7 +47,8 @@ TEST_F(ServerEvents, Stream_IsOrdered_AndResumesAfterLastEventId) {
   const auto last = evs.back().id;
   first.close();
 
-  for (auto body : {"four", "five"}) ASSERT_EQ(inbound(body, std::string("SM-") + body).status, 200u);
+  for (auto body : {"four", "five"})
+    ASSERT_EQ(inbound(body, std::string("SM-") + body).status, 200u);
   sse_client resumed(port, ana, std::to_string(last));
   ASSERT_TRUE(resumed.read_until([&](const std::string&) { return count_inbound(resumed) >= 2; }));
   auto more = resumed.events();
@@ -54,7 +57,8 @@ TEST_F(ServerEvents, Stream_IsOrdered_AndResumesAfterLastEventId) {
   EXPECT_EQ(inbound_bodies(more), (std::vector<std::string>{"four", "five"}));
 
   sse_client by_query(port, ana, "", "/v1/events?last_event_id=" + std::to_string(last));
-  ASSERT_TRUE(by_query.read_until([&](const std::string&) { return count_inbound(by_query) >= 2; }));
+  ASSERT_TRUE(
+      by_query.read_until([&](const std::string&) { return count_inbound(by_query) >= 2; }));
   EXPECT_EQ(by_query.events().front().id, last + 1);
 }
 
@@ -62,7 +66,8 @@ TEST_F(ServerEvents, RepliesAndActionsArriveLive) {
   sse_client c(port, ben);
   ASSERT_TRUE(c.subscribed());
   ASSERT_EQ(inbound("hello", "SM1").status, 200u);
-  auto sent = call("POST", "/v1/messages", json{{"phone", kClient}, {"body", "hi back"}}.dump(), ana);
+  auto sent =
+      call("POST", "/v1/messages", json{{"phone", kClient}, {"body", "hi back"}}.dump(), ana);
   ASSERT_EQ(sent.status, 200u);
   ASSERT_TRUE(c.read_until([&](const std::string&) {
     for (auto& e : c.events())
@@ -84,14 +89,17 @@ TEST_F(ServerEvents, OtherBusinessesEventsNeverArrive) {
 
 TEST_F(ServerEvents, Unauthenticated401_NoViewRight403_BadResumeId400) {
   sse_client none(port, "");
-  ASSERT_TRUE(none.read_until([](const std::string& t) { return t.find("\r\n\r\n") != std::string::npos; }));
+  ASSERT_TRUE(none.read_until(
+      [](const std::string& t) { return t.find("\r\n\r\n") != std::string::npos; }));
   EXPECT_EQ(none.status(), 401u);
   auto blind = put_staff("spa", "blind", json::array());
   sse_client no_right(port, blind);
-  ASSERT_TRUE(no_right.read_until([](const std::string& t) { return t.find("}") != std::string::npos; }));
+  ASSERT_TRUE(
+      no_right.read_until([](const std::string& t) { return t.find("}") != std::string::npos; }));
   EXPECT_EQ(no_right.status(), 403u) << no_right.text();
   sse_client bad(port, ana, "abc");
-  ASSERT_TRUE(bad.read_until([](const std::string& t) { return t.find("}") != std::string::npos; }));
+  ASSERT_TRUE(
+      bad.read_until([](const std::string& t) { return t.find("}") != std::string::npos; }));
   EXPECT_EQ(bad.status(), 400u);
 }
 
@@ -107,8 +115,9 @@ class ServerEventsTuned : public ServerTest {
 TEST_F(ServerEventsTuned, Heartbeats_KeepIdleStreamsAlive) {
   sse_client c(port, ana);
   ASSERT_TRUE(c.subscribed());
-  EXPECT_TRUE(c.read_until([](const std::string& t) { return t.find(": heartbeat") != std::string::npos; },
-                           std::chrono::seconds(2)));
+  EXPECT_TRUE(
+      c.read_until([](const std::string& t) { return t.find(": heartbeat") != std::string::npos; },
+                   std::chrono::seconds(2)));
 }
 
 TEST_F(ServerEventsTuned, SlowSubscriber_IsDisconnected_WithoutSlowingOthers) {
@@ -119,7 +128,8 @@ TEST_F(ServerEventsTuned, SlowSubscriber_IsDisconnected_WithoutSlowingOthers) {
   slow.open(tcp::v4());
   slow.set_option(net::socket_base::receive_buffer_size(4096));
   slow.connect({net::ip::make_address("127.0.0.1"), port});
-  net::write(slow, net::buffer("GET /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ana + "\r\n\r\n"));
+  net::write(slow, net::buffer("GET /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                               ana + "\r\n\r\n"));
   sse_client fast(port, ana);
   ASSERT_TRUE(fast.subscribed());
   for (int i = 0; i < 2000 && metrics.sse_subscribers.load() < 2; ++i)
@@ -133,7 +143,9 @@ TEST_F(ServerEventsTuned, SlowSubscriber_IsDisconnected_WithoutSlowingOthers) {
     std::size_t scanned = 0, found = 0;
     fast.read_until(
         [&](const std::string& t) {
-          for (auto at = t.find(needle, scanned); at != std::string::npos; at = t.find(needle, at + 1)) ++found;
+          for (auto at = t.find(needle, scanned); at != std::string::npos;
+               at = t.find(needle, at + 1))
+            ++found;
           scanned = t.size() >= needle.size() ? t.size() - needle.size() + 1 : 0;
           // ... and the last event is complete.
           return done.load() && found >= static_cast<std::size_t>(kMessages) && t.size() >= 2 &&
@@ -146,8 +158,12 @@ TEST_F(ServerEventsTuned, SlowSubscriber_IsDisconnected_WithoutSlowingOthers) {
     std::vector<inbound_request> items;
     for (int i = 0; i < 100; ++i) {
       int n = batch * 100 + i;
-      items.push_back({"+1202556" + std::to_string(1000 + n % 50), kSpaNumber, "burst " + std::to_string(n), {},
-                       "SMburst" + std::to_string(n), std::nullopt});
+      items.push_back({"+1202556" + std::to_string(1000 + n % 50),
+                       kSpaNumber,
+                       "burst " + std::to_string(n),
+                       {},
+                       "SMburst" + std::to_string(n),
+                       std::nullopt});
     }
     auto results = mc->ingest({"spa", "", std::nullopt}, items);
     ASSERT_EQ(results.size(), 100u);
@@ -155,11 +171,14 @@ TEST_F(ServerEventsTuned, SlowSubscriber_IsDisconnected_WithoutSlowingOthers) {
     // Bursts of 100 messages, 50 bursts a second: a pace a live subscriber keeps up with.
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  const double ingest_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double ingest_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   done = true;
   reader.join();
-  const double received_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  EXPECT_EQ(count_inbound(fast), static_cast<std::size_t>(kMessages)) << "the reading subscriber got every message";
+  const double received_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(count_inbound(fast), static_cast<std::size_t>(kMessages))
+      << "the reading subscriber got every message";
   // Per conversation, messages arrive in the order they were ingested.
   std::map<std::string, int> last_of;
   for (auto& e : fast.events()) {
@@ -178,11 +197,13 @@ TEST_F(ServerEventsTuned, SlowSubscriber_IsDisconnected_WithoutSlowingOthers) {
   // stuck for write_timeout (1 s here).
   for (int i = 0; i < 300 && metrics.sse_slow_disconnects.load() == 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  EXPECT_GE(metrics.sse_slow_disconnects.load(), 1u) << "the silent one was dropped; subscribers now "
-                                                     << metrics.sse_subscribers.load();
+  EXPECT_GE(metrics.sse_slow_disconnects.load(), 1u)
+      << "the silent one was dropped; subscribers now " << metrics.sse_subscribers.load();
   EXPECT_LT(ingest_s, 20.0);
-  std::cout << "[ measured ] " << kMessages << " inbound messages ingested in bursts of 100 in " << ingest_s * 1000
-            << " ms (20 ms pauses included) with one stalled and one live subscriber; the live one had all "
+  std::cout << "[ measured ] " << kMessages << " inbound messages ingested in bursts of 100 in "
+            << ingest_s * 1000
+            << " ms (20 ms pauses included) with one stalled and one live subscriber; the live one "
+               "had all "
             << count_inbound(fast) << " after " << received_s * 1000 << " ms\n";
   // The stalled subscriber's socket is closed by the server: reading it drains what was
   // buffered, then ends (EOF or reset), never blocks for long.
@@ -218,10 +239,12 @@ TEST_F(ServerThousandSubscribers, AllReceiveTheEvent) {
     setrlimit(RLIMIT_NOFILE, &lim);
   }
   getrlimit(RLIMIT_NOFILE, &lim);
-  ASSERT_GE(lim.rlim_cur, static_cast<rlim_t>(2 * kClients + 128)) << "raise the hard limit of open files";
+  ASSERT_GE(lim.rlim_cur, static_cast<rlim_t>(2 * kClients + 128))
+      << "raise the hard limit of open files";
   std::vector<std::string> staff_tokens;
   for (int i = 0; i < kStaff; ++i)
-    staff_tokens.push_back(put_staff("spa", "s" + std::to_string(i), json::array({"view_messages"})));
+    staff_tokens.push_back(
+        put_staff("spa", "s" + std::to_string(i), json::array({"view_messages"})));
 
   struct client {
     std::unique_ptr<tcp::socket> socket;
@@ -257,7 +280,8 @@ TEST_F(ServerThousandSubscribers, AllReceiveTheEvent) {
   for (int i = 0; i < kClients; ++i) {
     clients[i].socket = std::make_unique<tcp::socket>(ioc);
     clients[i].socket->connect({net::ip::make_address("127.0.0.1"), port});
-    std::string req = "GET /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + staff_tokens[i % kStaff] + "\r\n\r\n";
+    std::string req = "GET /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                      staff_tokens[i % kStaff] + "\r\n\r\n";
     net::write(*clients[i].socket, net::buffer(req));
     read_more(i);
   }
@@ -270,16 +294,19 @@ TEST_F(ServerThousandSubscribers, AllReceiveTheEvent) {
   };
   EXPECT_EQ(wait_for(subscribed, std::chrono::seconds(30)), kClients);
   const double connect_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_connect).count();
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_connect)
+          .count();
   EXPECT_EQ(metrics.sse_subscribers.load(), kClients);
 
   const auto t0 = std::chrono::steady_clock::now();
   ASSERT_EQ(inbound("fan-out to everyone", "SMfan").status, 200u);
-  const double ack_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  const double ack_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_EQ(wait_for(received, std::chrono::seconds(30)), kClients);
   const double fanout_ms = (last_ns.load() - t0.time_since_epoch().count()) / 1e6;
-  std::cout << "[ measured ] " << kClients << " SSE subscribers (" << kStaff << " staff) connected and subscribed in "
-            << connect_ms << " ms; webhook acknowledged in " << ack_ms << " ms; all " << received.load()
+  std::cout << "[ measured ] " << kClients << " SSE subscribers (" << kStaff
+            << " staff) connected and subscribed in " << connect_ms
+            << " ms; webhook acknowledged in " << ack_ms << " ms; all " << received.load()
             << " received the message event " << fanout_ms << " ms after the webhook was posted\n";
   RecordProperty("fanout_ms", std::to_string(fanout_ms));
 

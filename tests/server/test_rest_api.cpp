@@ -31,7 +31,8 @@ TEST_F(ServerRestApi, Healthz_Metrics_OpenApi_NeedNoCredentials) {
   auto m = call("GET", "/metrics");
   EXPECT_EQ(m.status, 200u);
   EXPECT_NE(m.headers["content-type"].find("text/plain"), std::string::npos);
-  EXPECT_NE(m.body.find("msgcenter_http_requests_total{route=\"/v1/admin/businesses/{business}\",status=\"200\"}"),
+  EXPECT_NE(m.body.find("msgcenter_http_requests_total{route=\"/v1/admin/businesses/"
+                        "{business}\",status=\"200\"}"),
             std::string::npos)
       << m.body;
   EXPECT_NE(m.body.find("msgcenter_inbound_ack_seconds_bucket"), std::string::npos);
@@ -48,7 +49,8 @@ TEST_F(ServerRestApi, EveryStaffRoute_WithoutOrWithBadToken_Is401) {
     auto none = call(std::string(r.method), path, r.method == "GET" ? "" : "{}");
     EXPECT_EQ(none.status, 401u) << r.method << " " << path << " " << none.body;
     EXPECT_EQ(none.code(), "unauthenticated");
-    auto bad = call(std::string(r.method), path, r.method == "GET" ? "" : "{}", "mcs_not-a-real-token");
+    auto bad =
+        call(std::string(r.method), path, r.method == "GET" ? "" : "{}", "mcs_not-a-real-token");
     EXPECT_EQ(bad.status, 401u) << r.method << " " << path;
     auto admin_key = call(std::string(r.method), path, r.method == "GET" ? "" : "{}", kAdminKey);
     EXPECT_EQ(admin_key.status, 403u) << "the admin key is not a staff token: " << path;
@@ -89,34 +91,40 @@ TEST_F(ServerRestApi, InboundThenInbox_ListGetMessagesActionBadge) {
   ASSERT_EQ(detail.status, 200u);
   EXPECT_EQ(detail.j()["conversation"]["conversation"], conv);
 
-  auto peek = call("GET", "/v1/conversations/" + conv + "/messages?mark_read=false&limit=1", "", ana);
+  auto peek =
+      call("GET", "/v1/conversations/" + conv + "/messages?mark_read=false&limit=1", "", ana);
   ASSERT_EQ(peek.status, 200u) << peek.body;
   EXPECT_EQ(peek.j()["messages"].size(), 1u);
   EXPECT_EQ(peek.j()["messages"][0]["body"], "Also, parking?");
   EXPECT_TRUE(peek.j()["next_before"].is_string());
-  EXPECT_EQ(call("GET", "/v1/badge", "", ana).j()["unread_messages"], 2) << "mark_read=false keeps it unread";
+  EXPECT_EQ(call("GET", "/v1/badge", "", ana).j()["unread_messages"], 2)
+      << "mark_read=false keeps it unread";
 
   auto read = call("GET", "/v1/conversations/" + conv + "/messages", "", ana);
   ASSERT_EQ(read.status, 200u);
   EXPECT_EQ(read.j()["messages"].size(), 2u);
   EXPECT_EQ(call("GET", "/v1/badge", "", ana).j()["unread_messages"], 0);
 
-  auto archived = call("POST", "/v1/conversations/" + conv + "/actions", R"({"action":"archive"})", ana);
+  auto archived =
+      call("POST", "/v1/conversations/" + conv + "/actions", R"({"action":"archive"})", ana);
   ASSERT_EQ(archived.status, 200u) << archived.body;
   EXPECT_EQ(archived.j()["conversation"]["archived"], true);
   EXPECT_EQ(call("GET", "/v1/conversations?folder=archived", "", ana).j()["rows"].size(), 1u);
-  auto assign = call("POST", "/v1/conversations/" + conv + "/actions", R"({"action":"assign","staff":"ben"})", ana);
+  auto assign = call("POST", "/v1/conversations/" + conv + "/actions",
+                     R"({"action":"assign","staff":"ben"})", ana);
   EXPECT_EQ(assign.status, 200u);
   EXPECT_EQ(assign.j()["conversation"]["assignee"], "ben");
 }
 
 TEST_F(ServerRestApi, Send_ByPhone_ThenByConversation) {
-  auto first = call("POST", "/v1/messages", json{{"phone", kClient}, {"body", "Hi from the spa"}}.dump(), ana);
+  auto first = call("POST", "/v1/messages",
+                    json{{"phone", kClient}, {"body", "Hi from the spa"}}.dump(), ana);
   ASSERT_EQ(first.status, 200u) << first.body;
   const std::string conv = first.j()["conversation"];
   EXPECT_EQ(first.j()["message"]["direction"], "out");
   EXPECT_EQ(first.j()["message"]["author"], "ana");
-  auto second = call("POST", "/v1/messages", json{{"conversation", conv}, {"body", "Still there?"}}.dump(), ana);
+  auto second = call("POST", "/v1/messages",
+                     json{{"conversation", conv}, {"body", "Still there?"}}.dump(), ana);
   ASSERT_EQ(second.status, 200u);
   EXPECT_EQ(second.j()["conversation"], conv);
   auto list = call("GET", "/v1/conversations?folder=replied", "", ana);
@@ -129,7 +137,8 @@ TEST_F(ServerRestApi, Bulk_ActsOnEach) {
   auto rows = call("GET", "/v1/conversations", "", ana).j()["rows"];
   ASSERT_EQ(rows.size(), 2u);
   json ids = json::array({rows[0]["conversation"], rows[1]["conversation"], "c999"});
-  auto bulk = call("POST", "/v1/conversations/bulk", json{{"conversations", ids}, {"action", "mark_read"}}.dump(), ana);
+  auto bulk = call("POST", "/v1/conversations/bulk",
+                   json{{"conversations", ids}, {"action", "mark_read"}}.dump(), ana);
   ASSERT_EQ(bulk.status, 200u) << bulk.body;
   auto results = bulk.j()["results"];
   ASSERT_EQ(results.size(), 3u);
@@ -154,7 +163,10 @@ TEST_F(ServerRestApi, Alerts_ListAndAck) {
 
 TEST_F(ServerRestApi, Contacts_PutHistoryAndConsent) {
   auto put = admin("PUT", "/v1/admin/businesses/spa/contacts/emma",
-                   {{"kind", "client"}, {"first_name", "Emma"}, {"last_name", "Stone"}, {"phones", {"(202) 555-0142"}}});
+                   {{"kind", "client"},
+                    {"first_name", "Emma"},
+                    {"last_name", "Stone"},
+                    {"phones", {"(202) 555-0142"}}});
   ASSERT_EQ(put.status, 200u) << put.body;
   EXPECT_EQ(put.j()["phones"][0], kClient);
   inbound("Hi it's Emma", "SM1");
@@ -167,7 +179,8 @@ TEST_F(ServerRestApi, Contacts_PutHistoryAndConsent) {
   auto state = call("GET", "/v1/consent?phone=%2B12025550143&number=%2B12025550100", "", ana);
   ASSERT_EQ(state.status, 200u) << state.body;
   EXPECT_EQ(state.j()["state"], "unknown");
-  auto requested = call("POST", "/v1/consent/requests", json{{"phone", "+12025550143"}}.dump(), ana);
+  auto requested =
+      call("POST", "/v1/consent/requests", json{{"phone", "+12025550143"}}.dump(), ana);
   ASSERT_EQ(requested.status, 200u) << requested.body;
   EXPECT_EQ(requested.j()["state"], "pending");
   EXPECT_EQ(call("GET", "/v1/consent?phone=%2B12025550143", "", ana).j()["state"], "pending");
@@ -175,11 +188,15 @@ TEST_F(ServerRestApi, Contacts_PutHistoryAndConsent) {
 
 TEST_F(ServerRestApi, Export_IsCsv_AndNeedsTheRight) {
   inbound("Hello", "SM1");
-  auto conv = call("GET", "/v1/conversations", "", ana).j()["rows"][0]["conversation"].get<std::string>();
+  auto conv =
+      call("GET", "/v1/conversations", "", ana).j()["rows"][0]["conversation"].get<std::string>();
   auto csv = call("GET", "/v1/export.csv", "", ana);
   ASSERT_EQ(csv.status, 200u) << csv.body;
   EXPECT_NE(csv.headers["content-type"].find("text/csv"), std::string::npos);
-  EXPECT_EQ(csv.body.rfind("message_id,thread_id,created,time,full_name,from,to,direction,kind,status,message", 0), 0u)
+  EXPECT_EQ(
+      csv.body.rfind(
+          "message_id,thread_id,created,time,full_name,from,to,direction,kind,status,message", 0),
+      0u)
       << csv.body;
   EXPECT_NE(csv.body.find("Hello"), std::string::npos);
   auto one = call("GET", "/v1/conversations/" + conv + "/export.csv", "", ana);
@@ -205,29 +222,40 @@ TEST_F(ServerRestApi, Ops_TakesTheStaffFromTheToken) {
   EXPECT_EQ(other.status, 404u);
   auto admin_op = call("POST", "/v1/ops", R"({"op":"staff.put","staff":"x"})", ana);
   EXPECT_EQ(admin_op.status, 403u);
-  auto carrier_op = call("POST", "/v1/ops", R"({"op":"inbound","from":"+12025550142","to":"+12025550100"})", ana);
+  auto carrier_op =
+      call("POST", "/v1/ops", R"({"op":"inbound","from":"+12025550142","to":"+12025550100"})", ana);
   EXPECT_EQ(carrier_op.status, 403u);
   auto empty = call("POST", "/v1/ops", "", ana);
   EXPECT_EQ(empty.status, 400u);
 }
 
 TEST_F(ServerRestApi, AdminOps_RunsAdminAndCarrierOps_StaffPutGivesAToken) {
-  auto put = admin("POST", "/v1/admin/ops",
-                   {{"op", "staff.put"}, {"business", "spa"}, {"staff", "zoe"}, {"rights", {"view_messages"}}});
+  auto put = admin(
+      "POST", "/v1/admin/ops",
+      {{"op", "staff.put"}, {"business", "spa"}, {"staff", "zoe"}, {"rights", {"view_messages"}}});
   ASSERT_EQ(put.status, 200u) << put.body;
   const std::string zoe = put.j()["token"];
   auto in = admin("POST", "/v1/admin/ops",
-                  {{"op", "inbound"}, {"from", kClient}, {"to", kSpaNumber}, {"body", "hi"}, {"provider_id", "SMx"}});
+                  {{"op", "inbound"},
+                   {"from", kClient},
+                   {"to", kSpaNumber},
+                   {"body", "hi"},
+                   {"provider_id", "SMx"}});
   ASSERT_EQ(in.status, 200u) << in.body;
   EXPECT_EQ(in.j()["duplicate"], false);
   EXPECT_EQ(call("GET", "/v1/badge", "", zoe).j()["unread_messages"], 1);
-  auto staff_op = admin("POST", "/v1/admin/ops", {{"op", "inbox.badge"}, {"business", "spa"}, {"as", "ana"}});
+  auto staff_op =
+      admin("POST", "/v1/admin/ops", {{"op", "inbox.badge"}, {"business", "spa"}, {"as", "ana"}});
   EXPECT_EQ(staff_op.status, 403u) << "staff operations need a staff token";
 }
 
 TEST_F(ServerRestApi, Templates_PutThenSend) {
-  ASSERT_EQ(admin("PUT", "/v1/admin/businesses/spa/templates/hello", {{"body", "Hi from {business_name}!"}}).status, 200u);
-  auto sent = call("POST", "/v1/messages", json{{"phone", kClient}, {"template", "hello"}}.dump(), ana);
+  ASSERT_EQ(admin("PUT", "/v1/admin/businesses/spa/templates/hello",
+                  {{"body", "Hi from {business_name}!"}})
+                .status,
+            200u);
+  auto sent =
+      call("POST", "/v1/messages", json{{"phone", kClient}, {"template", "hello"}}.dump(), ana);
   ASSERT_EQ(sent.status, 200u) << sent.body;
   EXPECT_EQ(sent.j()["message"]["body"], "Hi from Lotus Spa!");
 }
@@ -256,12 +284,14 @@ TEST_F(ServerRestApi, Tokens_IssueListRevoke) {
 }
 
 TEST_F(ServerRestApi, Errors_CarryProtocolCodesWithTheirStatuses) {
-  auto unknown_field = call("POST", "/v1/messages", R"({"phone":"+12025550142","body":"x","color":"red"})", ana);
+  auto unknown_field =
+      call("POST", "/v1/messages", R"({"phone":"+12025550142","body":"x","color":"red"})", ana);
   EXPECT_EQ(unknown_field.status, 400u);
   EXPECT_EQ(unknown_field.code(), "invalid_argument");
   auto not_json = call("POST", "/v1/messages", "{nope", ana);
   EXPECT_EQ(not_json.status, 400u);
-  auto too_long = call("POST", "/v1/messages", json{{"phone", kClient}, {"body", std::string(1601, 'x')}}.dump(), ana);
+  auto too_long = call("POST", "/v1/messages",
+                       json{{"phone", kClient}, {"body", std::string(1601, 'x')}}.dump(), ana);
   EXPECT_EQ(too_long.status, 400u);
   EXPECT_EQ(too_long.code(), "body_too_long");
   auto bad_phone = call("POST", "/v1/messages", json{{"phone", "12"}, {"body", "x"}}.dump(), ana);
@@ -273,7 +303,8 @@ TEST_F(ServerRestApi, Errors_CarryProtocolCodesWithTheirStatuses) {
   auto no_right = call("POST", "/v1/conversations/c1/actions", R"({"action":"archive"})", ben);
   EXPECT_TRUE(no_right.status == 403u || no_right.status == 404u) << no_right.body;
   inbound("STOP", "SMstop");
-  auto opted_out = call("POST", "/v1/messages", json{{"phone", kClient}, {"body", "promo"}}.dump(), ana);
+  auto opted_out =
+      call("POST", "/v1/messages", json{{"phone", kClient}, {"body", "promo"}}.dump(), ana);
   EXPECT_EQ(opted_out.status, 409u) << opted_out.body;
   EXPECT_EQ(opted_out.code(), "opted_out");
   auto route = call("GET", "/v1/nothing-here", "", ana);
@@ -284,9 +315,12 @@ TEST_F(ServerRestApi, Errors_CarryProtocolCodesWithTheirStatuses) {
 }
 
 TEST_F(ServerRestApi, ConsentRequired_Is409) {
-  ASSERT_EQ(admin("PUT", "/v1/admin/businesses/spa", {{"name", "Lotus Spa"}, {"settings", {{"consent", "double_opt_in"}}}}).status,
+  ASSERT_EQ(admin("PUT", "/v1/admin/businesses/spa",
+                  {{"name", "Lotus Spa"}, {"settings", {{"consent", "double_opt_in"}}}})
+                .status,
             200u);
-  auto refused = call("POST", "/v1/messages", json{{"phone", "+12025550199"}, {"body", "hi"}}.dump(), ana);
+  auto refused =
+      call("POST", "/v1/messages", json{{"phone", "+12025550199"}, {"body", "hi"}}.dump(), ana);
   EXPECT_EQ(refused.status, 409u) << refused.body;
   EXPECT_EQ(refused.code(), "consent_required");
 }
@@ -296,7 +330,8 @@ TEST_F(ServerRestApi, ForeignIds_AnswerNotFound_OnEveryRoute) {
   inbound("a", "SM1", "+12025550142");
   inbound("b", "SM2", "+12025550143");
   inbound("c", "SM3", "+12025550144");
-  admin("PUT", "/v1/admin/businesses/spa/contacts/emma", {{"first_name", "Emma"}, {"phones", {"+12025550142"}}});
+  admin("PUT", "/v1/admin/businesses/spa/contacts/emma",
+        {{"first_name", "Emma"}, {"phones", {"+12025550142"}}});
   ASSERT_EQ(inbound("gym hello", "SMg1", "+12025550150", kGymNumber, kGymToken).status, 200u);
   auto spa_rows = call("GET", "/v1/conversations", "", ana).j()["rows"];
   ASSERT_EQ(spa_rows.size(), 3u);
@@ -322,11 +357,13 @@ TEST_F(ServerRestApi, ForeignIds_AnswerNotFound_OnEveryRoute) {
       {"GET", "/v1/export.csv?conversation=" + foreign, ""},
       {"POST", "/v1/messages", json{{"conversation", foreign}, {"body", "x"}}.dump()},
       {"POST", "/v1/messages", json{{"contact", "emma"}, {"body", "x"}}.dump()},
-      {"POST", "/v1/messages", json{{"phone", "+12025550142"}, {"number", kSpaNumber}, {"body", "x"}}.dump()},
+      {"POST", "/v1/messages",
+       json{{"phone", "+12025550142"}, {"number", kSpaNumber}, {"body", "x"}}.dump()},
       {"POST", "/v1/alerts/" + foreign_alert + "/ack", ""},
       {"GET", "/v1/contacts/emma/history", ""},
       {"GET", "/v1/consent?phone=%2B12025550142&number=%2B12025550100", ""},
-      {"POST", "/v1/consent/requests", json{{"phone", "+12025550142"}, {"number", kSpaNumber}}.dump()},
+      {"POST", "/v1/consent/requests",
+       json{{"phone", "+12025550142"}, {"number", kSpaNumber}}.dump()},
       {"POST", "/v1/ops", json{{"op", "conversation.get"}, {"conversation", foreign}}.dump()},
       {"POST", "/v1/ops", json{{"op", "inbox.list"}, {"business", "spa"}}.dump()},
   };
@@ -335,7 +372,8 @@ TEST_F(ServerRestApi, ForeignIds_AnswerNotFound_OnEveryRoute) {
     EXPECT_EQ(r.status, 404u) << p.method << " " << p.target << " " << p.body << " -> " << r.body;
     EXPECT_EQ(r.code(), "not_found") << p.target;
   }
-  auto bulk = call("POST", "/v1/conversations/bulk", json{{"conversations", {foreign}}, {"action", "archive"}}.dump(), gus);
+  auto bulk = call("POST", "/v1/conversations/bulk",
+                   json{{"conversations", {foreign}}, {"action", "archive"}}.dump(), gus);
   ASSERT_EQ(bulk.status, 200u);
   EXPECT_EQ(bulk.j()["results"][0]["error"]["code"], "not_found");
   // Nothing of spa changed.
@@ -348,7 +386,8 @@ TEST_F(ServerRestApi, ForeignIds_AnswerNotFound_OnEveryRoute) {
 TEST_F(ServerRestApi, InvisibleConversation_AnswersNotFound) {
   // leo may only see the uptown number; the client texts downtown.
   inbound("downtown only", "SM1");
-  auto conv = call("GET", "/v1/conversations", "", ana).j()["rows"][0]["conversation"].get<std::string>();
+  auto conv =
+      call("GET", "/v1/conversations", "", ana).j()["rows"][0]["conversation"].get<std::string>();
   EXPECT_EQ(call("GET", "/v1/conversations", "", leo).j()["rows"].size(), 0u);
   const std::vector<std::pair<std::string, std::string>> probes = {
       {"GET", "/v1/conversations/" + conv},
@@ -358,12 +397,13 @@ TEST_F(ServerRestApi, InvisibleConversation_AnswersNotFound) {
   };
   for (auto& [method, target] : probes) {
     std::string body = target == "/v1/messages" ? json{{"conversation", conv}, {"body", "x"}}.dump()
-                       : method == "POST"        ? std::string(R"({"action":"mark_read"})")
-                                                 : std::string();
+                       : method == "POST"       ? std::string(R"({"action":"mark_read"})")
+                                                : std::string();
     auto r = call(method, target, body, leo);
     EXPECT_EQ(r.status, 404u) << method << " " << target << " -> " << r.body;
   }
-  EXPECT_EQ(call("GET", "/v1/badge", "", ana).j()["unread_messages"], 1) << "leo's attempts changed nothing";
+  EXPECT_EQ(call("GET", "/v1/badge", "", ana).j()["unread_messages"], 1)
+      << "leo's attempts changed nothing";
 }
 
 TEST_F(ServerRestApi, BodyOverTheLimit_Is413_AndNothingHappens) {
@@ -379,7 +419,8 @@ TEST_F(ServerRestApi, MalformedHttp_Is400) {
   net::io_context ioc;
   tcp::socket s(ioc);
   s.connect({net::ip::make_address("127.0.0.1"), port});
-  net::write(s, net::buffer(std::string("GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n")));
+  net::write(
+      s, net::buffer(std::string("GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n")));
   std::string text;
   beast::error_code ec;
   char buf[4096];

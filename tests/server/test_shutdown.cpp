@@ -48,7 +48,9 @@ class ServerShutdown : public ServerTest {
     slow = std::make_shared<slow_gateway>(std::chrono::milliseconds(800));
     return slow;
   }
-  void configure(server_options& o) override { o.limits.header_timeout = std::chrono::milliseconds(300); }
+  void configure(server_options& o) override {
+    o.limits.header_timeout = std::chrono::milliseconds(300);
+  }
   void TearDown() override {
     if (server) server->stop();
     slow->join();  // before the engine goes: the gateway's threads call into it
@@ -69,14 +71,17 @@ TEST_F(ServerShutdown, Stop_FinishesRequestsInFlight_ThenRefusesConnections) {
     return call("POST", "/v1/messages", json{{"phone", kClient}, {"body", "slow one"}}.dump(), ana);
   });
   // In flight for sure once the engine handed the message to the (slow) gateway.
-  for (int i = 0; i < 1000 && slow->submitted() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  for (int i = 0; i < 1000 && slow->submitted() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   ASSERT_EQ(slow->submitted(), 1) << "the send waits for the gateway";
   EXPECT_GE(server->in_flight(), 1u);
 
   const auto t0 = std::chrono::steady_clock::now();
   const std::size_t abandoned = server->stop();
   const auto took = std::chrono::steady_clock::now() - t0;
-  EXPECT_EQ(abandoned, 0u) << "stop took " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
+  EXPECT_EQ(abandoned, 0u) << "stop took "
+                           << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                           << " ms";
   ASSERT_EQ(in_flight.wait_for(std::chrono::seconds(5)), std::future_status::ready);
   auto reply = in_flight.get();
   EXPECT_EQ(reply.status, 200u) << "the request in flight was answered: " << reply.body;
@@ -89,7 +94,8 @@ TEST_F(ServerShutdown, Stop_FinishesRequestsInFlight_ThenRefusesConnections) {
   beast::error_code ec;
   char buf[16];
   idle.read_some(net::buffer(buf), ec);
-  EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << "idle connections are closed";
+  EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset)
+      << "idle connections are closed";
   EXPECT_EQ(server->stop(), 0u) << "stop is idempotent";
 }
 
@@ -98,7 +104,8 @@ TEST_F(ServerShutdown, SlowClient_HeaderTimeoutClosesTheConnection) {
   tcp::socket partial(ioc), silent(ioc);
   partial.connect({net::ip::make_address("127.0.0.1"), port});
   silent.connect({net::ip::make_address("127.0.0.1"), port});
-  net::write(partial, net::buffer(std::string("GET /healthz HTTP/1.1\r\nHost: x\r\n")));  // never finished
+  net::write(partial,
+             net::buffer(std::string("GET /healthz HTTP/1.1\r\nHost: x\r\n")));  // never finished
   const auto t0 = std::chrono::steady_clock::now();
   beast::error_code e1, e2;
   char buf[64];

@@ -18,12 +18,16 @@ outbound_sms sample_sms() {
   s.from = "+12025550100";
   s.to = "+12025550142";
   s.body = "See you at 3 & bring a towel";
-  s.media = {{"https://cdn.example/a.jpg", "image/jpeg", 1000}, {"https://cdn.example/b.pdf", "application/pdf", 10}};
+  s.media = {{"https://cdn.example/a.jpg", "image/jpeg", 1000},
+             {"https://cdn.example/b.pdf", "application/pdf", 10}};
   return s;
 }
 
-twilio_gateway::account_lookup fixed_account(std::string sid = "ACspa", std::string token = "tok-spa") {
-  return [=](const outbound_sms&) -> result<carrier_account> { return carrier_account{"spa", sid, token}; };
+twilio_gateway::account_lookup fixed_account(std::string sid = "ACspa",
+                                             std::string token = "tok-spa") {
+  return [=](const outbound_sms&) -> result<carrier_account> {
+    return carrier_account{"spa", sid, token};
+  };
 }
 
 result<std::string> submit_and_wait(twilio_gateway& gw, outbound_sms sms = sample_sms()) {
@@ -87,9 +91,12 @@ TEST(ServerTwilioGateway, TwilioErrors_MapToEngineCodes) {
     errc code;
   };
   const std::vector<expectation> cases = {
-      {400, R"({"code":21211,"message":"Invalid 'To' Phone Number","status":400})", errc::invalid_phone},
-      {400, R"({"code":21614,"message":"'To' number is not a valid mobile number"})", errc::not_mobile},
-      {400, R"({"code":21610,"message":"Attempt to send to unsubscribed recipient"})", errc::opted_out},
+      {400, R"({"code":21211,"message":"Invalid 'To' Phone Number","status":400})",
+       errc::invalid_phone},
+      {400, R"({"code":21614,"message":"'To' number is not a valid mobile number"})",
+       errc::not_mobile},
+      {400, R"({"code":21610,"message":"Attempt to send to unsubscribed recipient"})",
+       errc::opted_out},
       {400, R"({"code":21602,"message":"Message body is required"})", errc::invalid_argument},
       {401, R"({"code":20003,"message":"Authenticate"})", errc::permission_denied},
       {429, R"({"code":20429,"message":"Too Many Requests"})", errc::overloaded},
@@ -134,7 +141,8 @@ TEST(ServerTwilioGateway, NoCredentials_Unreachable_Slow_AllFailUnavailable) {
     auto r = submit_and_wait(gw);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, errc::unavailable);
-    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(1400)) << "the timeout applies";
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(1400))
+        << "the timeout applies";
   }
   {
     fake_carrier plain;
@@ -170,10 +178,13 @@ TEST(ServerTwilioGateway, Stop_AnswersQueuedMessagesUnavailable) {
   gw->stop(std::chrono::milliseconds(2000));
   int ok = 0, unavailable = 0;
   for (auto& f : futs) {
-    ASSERT_EQ(f.wait_for(std::chrono::seconds(5)), std::future_status::ready) << "every message is answered";
+    ASSERT_EQ(f.wait_for(std::chrono::seconds(5)), std::future_status::ready)
+        << "every message is answered";
     auto r = f.get();
-    if (r.ok()) ++ok;
-    else if (r.error().code == errc::unavailable) ++unavailable;
+    if (r.ok())
+      ++ok;
+    else if (r.error().code == errc::unavailable)
+      ++unavailable;
   }
   EXPECT_EQ(ok, 1) << "the exchange running finishes";
   EXPECT_EQ(unavailable, 4);
@@ -195,7 +206,8 @@ class ServerGatewayLoop : public ServerTest {
   void SetUp() override {
     ServerTest::SetUp();
     auto* engine = mc.get();
-    twilio->set_account_lookup([engine](const outbound_sms& sms) { return engine->carrier_account_for(sms.from); });
+    twilio->set_account_lookup(
+        [engine](const outbound_sms& sms) { return engine->carrier_account_for(sms.from); });
   }
   void TearDown() override {
     ServerTest::TearDown();
@@ -210,7 +222,10 @@ TEST_F(ServerGatewayLoop, Send_ReachesTwilio_SidBecomesProviderId_StatusCallback
   auto sent = call("POST", "/v1/messages",
                    json{{"phone", kClient},
                         {"body", "Your massage is confirmed"},
-                        {"media", {{{"url", "https://cdn.example/map.png"}, {"content_type", "image/png"}, {"size", 2048}}}}}
+                        {"media",
+                         {{{"url", "https://cdn.example/map.png"},
+                           {"content_type", "image/png"},
+                           {"size", 2048}}}}}
                        .dump(),
                    ana);
   ASSERT_EQ(sent.status, 200u) << sent.body;
@@ -230,8 +245,11 @@ TEST_F(ServerGatewayLoop, Send_ReachesTwilio_SidBecomesProviderId_StatusCallback
 
   // The carrier calls back (through the public URL, here straight to the server), signed
   // over the URL it was given.
-  form_fields status = {{"MessageSid", "SMfake1"}, {"MessageStatus", "delivered"}, {"AccountSid", "ACspa"},
-                        {"From", kSpaNumber}, {"To", kClient}};
+  form_fields status = {{"MessageSid", "SMfake1"},
+                        {"MessageStatus", "delivered"},
+                        {"AccountSid", "ACspa"},
+                        {"From", kSpaNumber},
+                        {"To", kClient}};
   auto cb = webhook("/webhooks/twilio/status", status, kSpaToken, callback);
   ASSERT_EQ(cb.status, 200u) << cb.body;
   auto msgs = call("GET", "/v1/conversations/" + conv + "/messages", "", ana).j()["messages"];

@@ -1,7 +1,6 @@
 // The server's pure pieces: Twilio signatures, forms, routes, status codes, tokens, rate
 // limits and the config file.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cstdio>
@@ -55,24 +54,32 @@ TEST(ServerTwilioSignature, TamperedVariants_Fail) {
   auto renamed = kParams;
   renamed[0].first = "callSid";
   EXPECT_FALSE(verify_twilio_signature(kUrl, renamed, kToken, kExpected)) << "a name changed";
-  EXPECT_FALSE(verify_twilio_signature("https://mycompany.com/myapp.php?foo=1&bar=3", kParams, kToken, kExpected))
+  EXPECT_FALSE(verify_twilio_signature("https://mycompany.com/myapp.php?foo=1&bar=3", kParams,
+                                       kToken, kExpected))
       << "the query changed";
-  EXPECT_FALSE(verify_twilio_signature("http://mycompany.com/myapp.php?foo=1&bar=2", kParams, kToken, kExpected))
+  EXPECT_FALSE(verify_twilio_signature("http://mycompany.com/myapp.php?foo=1&bar=2", kParams,
+                                       kToken, kExpected))
       << "the scheme changed";
-  EXPECT_FALSE(verify_twilio_signature("https://evil.com/myapp.php?foo=1&bar=2", kParams, kToken, kExpected))
+  EXPECT_FALSE(
+      verify_twilio_signature("https://evil.com/myapp.php?foo=1&bar=2", kParams, kToken, kExpected))
       << "the host changed";
   EXPECT_FALSE(verify_twilio_signature(kUrl, kParams, "12346", kExpected)) << "another token";
   EXPECT_FALSE(verify_twilio_signature(kUrl, kParams, "", kExpected)) << "no token";
   EXPECT_FALSE(verify_twilio_signature(kUrl, kParams, kToken, "")) << "no signature";
-  EXPECT_FALSE(verify_twilio_signature(kUrl, kParams, kToken, "0/KCTR6DLpKmkAf8muzZqo1nDgQ")) << "truncated";
-  EXPECT_FALSE(verify_twilio_signature(kUrl, kParams, kToken, "0/kCTR6DLpKmkAf8muzZqo1nDgQ=")) << "case changed";
+  EXPECT_FALSE(verify_twilio_signature(kUrl, kParams, kToken, "0/KCTR6DLpKmkAf8muzZqo1nDgQ"))
+      << "truncated";
+  EXPECT_FALSE(verify_twilio_signature(kUrl, kParams, kToken, "0/kCTR6DLpKmkAf8muzZqo1nDgQ="))
+      << "case changed";
 }
 
 TEST(ServerTwilioSignature, DefaultPort_AcceptedEitherWay) {
-  auto with_port = twilio_signature("https://mycompany.com:443/myapp.php?foo=1&bar=2", kParams, kToken);
+  auto with_port =
+      twilio_signature("https://mycompany.com:443/myapp.php?foo=1&bar=2", kParams, kToken);
   EXPECT_TRUE(verify_twilio_signature(kUrl, kParams, kToken, with_port));
-  EXPECT_TRUE(verify_twilio_signature("https://mycompany.com:443/myapp.php?foo=1&bar=2", kParams, kToken, kExpected));
-  auto other_port = twilio_signature("https://mycompany.com:8443/myapp.php?foo=1&bar=2", kParams, kToken);
+  EXPECT_TRUE(verify_twilio_signature("https://mycompany.com:443/myapp.php?foo=1&bar=2", kParams,
+                                      kToken, kExpected));
+  auto other_port =
+      twilio_signature("https://mycompany.com:8443/myapp.php?foo=1&bar=2", kParams, kToken);
   EXPECT_FALSE(verify_twilio_signature(kUrl, kParams, kToken, other_port));
 }
 
@@ -100,7 +107,8 @@ TEST(ServerForm, TooManyFields_Refused) {
 }
 
 TEST(ServerForm, EncodeThenParse_RoundTrips) {
-  form_fields f = {{"To", "+1 (202) 555"}, {"Body", "héllo & goodbye = 100%"}, {"MediaUrl", "https://x/y?z=1"}};
+  form_fields f = {
+      {"To", "+1 (202) 555"}, {"Body", "héllo & goodbye = 100%"}, {"MediaUrl", "https://x/y?z=1"}};
   auto back = parse_form(encode_form(f));
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back.value(), f);
@@ -132,7 +140,9 @@ TEST(ServerRoutes, WrongMethod_ListsAllowed) {
 
 TEST(ServerRoutes, QueryIsTyped) {
   auto m = match_route("GET", "/v1/conversations");
-  auto req = build_op_request(*m.found, m.params, "folder=unread&limit=5&types=manual,failed&types=campaign&q=zo%C3%AB", "");
+  auto req =
+      build_op_request(*m.found, m.params,
+                       "folder=unread&limit=5&types=manual,failed&types=campaign&q=zo%C3%AB", "");
   ASSERT_TRUE(req.ok()) << req.error().message;
   EXPECT_EQ(req.value()["op"], "inbox.list");
   EXPECT_EQ(req.value()["limit"], 5);
@@ -151,9 +161,12 @@ TEST(ServerRoutes, BodyMergesPathAndRefusesConflicts) {
   auto m = match_route("POST", "/v1/conversations/c3/actions");
   auto ok = build_op_request(*m.found, m.params, "", R"({"action":"archive"})");
   ASSERT_TRUE(ok.ok());
-  EXPECT_EQ(ok.value(), json({{"op", "conversation.action"}, {"conversation", "c3"}, {"action", "archive"}}));
-  EXPECT_TRUE(build_op_request(*m.found, m.params, "", R"({"action":"archive","conversation":"c3"})").ok());
-  EXPECT_FALSE(build_op_request(*m.found, m.params, "", R"({"action":"archive","conversation":"c4"})").ok());
+  EXPECT_EQ(ok.value(),
+            json({{"op", "conversation.action"}, {"conversation", "c3"}, {"action", "archive"}}));
+  EXPECT_TRUE(
+      build_op_request(*m.found, m.params, "", R"({"action":"archive","conversation":"c3"})").ok());
+  EXPECT_FALSE(
+      build_op_request(*m.found, m.params, "", R"({"action":"archive","conversation":"c4"})").ok());
   EXPECT_FALSE(build_op_request(*m.found, m.params, "", R"({"op":"send"})").ok());
   EXPECT_FALSE(build_op_request(*m.found, m.params, "", R"([1,2])").ok());
   EXPECT_FALSE(build_op_request(*m.found, m.params, "", R"({"action":)").ok());
@@ -168,8 +181,8 @@ TEST(ServerHttpStatus, EveryCodeHasItsStatus) {
   EXPECT_EQ(http_status_of(errc::permission_denied), 403u);
   EXPECT_EQ(http_status_of(errc::consent_required), 409u);
   EXPECT_EQ(http_status_of(errc::opted_out), 409u);
-  for (auto c : {errc::invalid_phone, errc::not_mobile, errc::body_too_long, errc::attachment_too_large,
-                 errc::unsupported_media})
+  for (auto c : {errc::invalid_phone, errc::not_mobile, errc::body_too_long,
+                 errc::attachment_too_large, errc::unsupported_media})
     EXPECT_EQ(http_status_of(c), 400u) << to_string(c);
   EXPECT_EQ(http_status_of(errc::overloaded), 429u);
   EXPECT_EQ(http_status_of(errc::unavailable), 503u);
@@ -271,7 +284,8 @@ TEST(ServerTokenStore, CorruptFile_IsUnavailable) {
 TEST(ServerConfig, LoadsEveryKey_RefusesUnknown) {
   auto dir = temp_dir();
   const std::string path = dir + "/config.json";
-  std::ofstream(path) << R"({"listen":"0.0.0.0:9090","admin_key":"k","public_url":"https://sms.example.com",
+  std::ofstream(path)
+      << R"({"listen":"0.0.0.0:9090","admin_key":"k","public_url":"https://sms.example.com",
     "data":"var","outbound":"twilio","twilio_api_url":"http://127.0.0.1:1","io_threads":3,
     "limits":{"max_body_bytes":1000,"header_timeout_ms":500,"rate_per_second":2,"rate_burst":4,
               "workers":3,"sse_queue_events":10,"sse_heartbeat_ms":100}})";
@@ -307,7 +321,8 @@ TEST(ServerOpenApi, DocumentsEveryRoute) {
   for (const auto& r : all_routes()) {
     std::string method(r.method);
     for (auto& c : method) c = static_cast<char>(std::tolower(c));
-    EXPECT_TRUE(doc["paths"][std::string(r.pattern)].contains(method)) << r.method << " " << r.pattern;
+    EXPECT_TRUE(doc["paths"][std::string(r.pattern)].contains(method))
+        << r.method << " " << r.pattern;
   }
 }
 

@@ -20,13 +20,13 @@ struct demo_staff {
 };
 
 struct demo_info {
-  std::string business;          ///< "lotus"
-  std::string number;            ///< the main number, E.164
-  std::string client_phone;      ///< a client who texts in the demo
-  std::string twilio_auth_token; ///< the demo business's (fake) Twilio auth token
+  std::string business;           ///< "lotus"
+  std::string number;             ///< the main number, E.164
+  std::string client_phone;       ///< a client who texts in the demo
+  std::string twilio_auth_token;  ///< the demo business's (fake) Twilio auth token
   std::vector<demo_staff> staff;
-  std::size_t operations = 0;    ///< protocol operations replayed
-  bool already_loaded = false;   ///< the store had the demo already: nothing replayed
+  std::size_t operations = 0;   ///< protocol operations replayed
+  bool already_loaded = false;  ///< the store had the demo already: nothing replayed
 };
 
 /// The demo day as protocol requests (JSON Lines), its times spread over the day before

@@ -38,7 +38,8 @@ inline constexpr std::size_t kMaxFormFields = 1000;
 [[nodiscard]] std::string encode_form(const form_fields& fields);
 
 /// The first value of `name`, if present.
-[[nodiscard]] std::optional<std::string> form_value(const form_fields& fields, std::string_view name);
+[[nodiscard]] std::optional<std::string> form_value(const form_fields& fields,
+                                                    std::string_view name);
 
 /// Splits a request target into its path and its query (without the `?`).
 [[nodiscard]] std::pair<std::string_view, std::string_view> split_target(std::string_view target);

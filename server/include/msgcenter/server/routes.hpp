@@ -6,7 +6,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,23 +34,23 @@ enum class route_input : std::uint8_t {
 
 /// What serves a route besides protocol operations.
 enum class route_kind : std::uint8_t {
-  operation,       ///< runs `op` through the protocol
-  events,          ///< GET /v1/events (SSE)
+  operation,  ///< runs `op` through the protocol
+  events,     ///< GET /v1/events (SSE)
   healthz,
   metrics,
   openapi,
   webhook_sms,
   webhook_status,
-  token_issue,     ///< POST /v1/admin/businesses/{business}/staff/{staff}/tokens
-  token_list,      ///< GET  same
-  token_revoke,    ///< DELETE same, or .../tokens/{token}
+  token_issue,   ///< POST /v1/admin/businesses/{business}/staff/{staff}/tokens
+  token_list,    ///< GET  same
+  token_revoke,  ///< DELETE same, or .../tokens/{token}
 };
 
 struct route {
   std::string_view method;   ///< "GET", "POST", "PUT", "DELETE"
   std::string_view pattern;  ///< "/v1/conversations/{conversation}"; also the metrics label
   route_kind kind;
-  std::string_view op;       ///< the protocol operation, for route_kind::operation
+  std::string_view op;  ///< the protocol operation, for route_kind::operation
   route_auth auth;
   route_input input;
 };

@@ -20,7 +20,6 @@ namespace msgcenter::server {
 /// libraries it also accepts the URL with the scheme's default port added or removed
 /// (https://host/... and https://host:443/...), since proxies differ in what they report.
 [[nodiscard]] bool verify_twilio_signature(std::string_view url, const form_fields& params,
-                                           std::string_view auth_token,
-                                           std::string_view signature);
+                                           std::string_view auth_token, std::string_view signature);
 
 }  // namespace msgcenter::server
