@@ -1,5 +1,7 @@
 #include "load_command.hpp"
 
+#include "workload.hpp"  // bench/: the burst shared with the benchmarks
+
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -55,35 +57,11 @@ struct load_args {
   bool no_progress = false;
 };
 
-// ---- the workload (the same shape as bench/workload.hpp) -----------------------------------
+// ---- the workload: bench/workload.hpp's, so load and the benchmarks measure the same burst -
 
-std::string client_phone(std::uint64_t i) {
-  static const char* const areas[] = {"202", "212", "312", "415", "617",
-                                      "305", "713", "206", "303", "404"};
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "+1%s%03u%04u", areas[(i / 8000000) % 10],
-                static_cast<unsigned>(200 + (i / 10000) % 800), static_cast<unsigned>(i % 10000));
-  return buf;
-}
-
-std::uint64_t stride_for(std::uint64_t n) {
-  if (n <= 1) return 1;
-  auto s = static_cast<std::uint64_t>(static_cast<double>(n) * 0.6180339887) | 1;
-  while (std::gcd(s, n) != 1) s += 2;
-  return s % n == 0 ? 1 : s;
-}
-
-const std::string& body_of(std::uint64_t k) {
-  static const std::string bodies[] = {"Yes",
-                                       "OK thanks",
-                                       "Can I move my appointment to 3pm tomorrow?",
-                                       "C",
-                                       "Thank you! See you then",
-                                       "What time do you open on Saturday?",
-                                       "Confirmed",
-                                       "Running 10 minutes late, sorry!"};
-  return bodies[k % 8];
-}
+using bench::body_of;
+using bench::client_phone;
+using bench::stride_for;
 
 struct workload {
   std::uint64_t conversations;
