@@ -1,5 +1,6 @@
 #include "msgcenter/message_center.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <caf/all.hpp>
 #include <map>
@@ -61,7 +62,13 @@ struct message_center::impl {
   std::map<std::string, caf::actor> businesses;
   std::map<std::string, std::string> number_owner;  ///< E.164 -> business
   std::map<std::string, std::string> region_of;     ///< business -> region, for numbers
-  std::vector<caf::actor> sinks;                    ///< subscription actors, stopped at close
+  /// Live subscription actors, stopped at close; a cancelled subscription removes its own.
+  /// Shared (weakly) with subscriptions, which may outlive the engine.
+  struct sink_list {
+    std::mutex mutex;
+    std::vector<caf::actor> actors;
+  };
+  std::shared_ptr<sink_list> sinks = std::make_shared<sink_list>();
   /// Shared with subscriptions, which may outlive the engine.
   std::shared_ptr<std::atomic<bool>> closed_flag = std::make_shared<std::atomic<bool>>(false);
   std::atomic<bool>& closed = *closed_flag;
@@ -174,8 +181,8 @@ void message_center::close() {
   for (auto& [id, actor] : all) caf::anon_send(actor, actors::business_shutdown{});
   std::vector<caf::actor> sinks;
   {
-    std::unique_lock lock(impl_->mutex);
-    sinks.swap(impl_->sinks);
+    std::lock_guard<std::mutex> lock(impl_->sinks->mutex);
+    sinks.swap(impl_->sinks->actors);
   }
   for (auto& sink : sinks) caf::anon_send_exit(sink, caf::exit_reason::user_shutdown);
   impl_->sys.await_all_actors_done();
@@ -451,15 +458,21 @@ result<subscription> message_center::subscribe(const op_context& ctx, event_fn f
     return started.error();
   }
   {
-    std::unique_lock lock(impl_->mutex);
-    impl_->sinks.push_back(sink);
+    std::lock_guard<std::mutex> lock(impl_->sinks->mutex);
+    impl_->sinks->actors.push_back(sink);
   }
   subscription sub;
   sub.start_seq_ = started.value();
   auto closed = impl_->closed_flag;
   auto c = ctx;
-  sub.cancel_ = [closed, target, sink, c]() {
+  std::weak_ptr<impl::sink_list> registry = impl_->sinks;
+  sub.cancel_ = [closed, registry, target, sink, c]() {
     if (*closed) return;  // the engine stopped every actor already
+    if (auto list = registry.lock()) {  // forget the sink: reconnecting clients must not pile up
+      std::lock_guard<std::mutex> lock(list->mutex);
+      auto& v = list->actors;
+      v.erase(std::remove(v.begin(), v.end(), sink), v.end());
+    }
     caf::anon_send(target, c, actors::inbox_unsubscribe{sink});
     caf::anon_send_exit(sink, caf::exit_reason::user_shutdown);
   };
