@@ -13,6 +13,8 @@ packages=(
   nlohmann-json3-dev    # the JSON protocol
   libcli11-dev          # command-line parsing
   libjemalloc-dev       # the msgcenter binary's allocator (see cli/CMakeLists.txt)
+  libabsl-dev           # flat hash maps (Swiss tables) for the engine's hot lookups
+  libxxhash-dev         # XXH3 fingerprints (provider ids, keys)
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
   libboost-dev libssl-dev openssl  # msgcenter serve: Boost.Beast/Asio HTTP, HMAC/SHA-256/TLS
 )
