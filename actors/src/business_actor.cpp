@@ -1,5 +1,6 @@
 #include "msgcenter/actors/business_actor.hpp"
 
+#include <absl/container/flat_hash_map.h>
 #include <chrono>
 #include <map>
 #include <unordered_map>
@@ -167,11 +168,30 @@ class business {
     refresh_all(std::move(only), tick);
   }
 
+  // One conv_refresh_part per conversation, all under one token; `done` runs once every
+  // conversation reported conv_refreshed (no open request per conversation: see messages.hpp).
   void refresh_all(std::vector<std::string> only, std::function<void()> done) {
-    auto tick = countdown(st_->convs.size(), std::move(done));
-    for (auto& [id, ref] : st_->convs)
-      self_->request(ref.handle, caf::infinite, conv_refresh{st_->context(), only})
-          .then([tick](unit) { tick(); }, [tick](caf::error&) { tick(); });
+    if (st_->convs.empty()) return done();
+    auto token = next_token_++;
+    refreshes_.emplace(token, refresh_wait{st_->convs.size(), std::move(done)});
+    conv_refresh r{st_->context(), std::move(only)};
+    for (auto& [id, ref] : st_->convs) self_->send(ref.handle, conv_refresh_part{r, token});
+  }
+
+  void on_refreshed(const conv_refreshed& r) {
+    auto it = refreshes_.find(r.token);
+    if (it == refreshes_.end() || --it->second.left > 0) return;
+    auto done = std::move(it->second.done);
+    refreshes_.erase(it);
+    done();
+  }
+
+  void on_appended(conv_appended& r) {
+    auto it = appends_.find(r.token);
+    if (it == appends_.end()) return;
+    auto then = std::move(it->second);
+    appends_.erase(it);
+    then(r.reply);
   }
 
   conversation_id conversation_for(const std::string& number, const std::string& phone, millis at) {
@@ -216,14 +236,27 @@ class business {
   }
 
   // Parsing a phone with libphonenumber costs microseconds (regular expressions); bursts
-  // repeat the same few numbers, so answers are cached (bounded, reset when full).
+  // repeat the same numbers, so answers are cached. Two generations approximate LRU in O(1):
+  // when the young one is full it becomes the old one, and a hit in the old one is promoted.
+  // (Clearing one full map made every message of a burst over the bound pay the parse.)
   result<std::string> normalized_phone(const std::string& raw) {
     if (auto it = phone_cache_.find(raw); it != phone_cache_.end()) return it->second;
+    if (auto it = phone_cache_old_.find(raw); it != phone_cache_old_.end()) {
+      auto e164 = it->second;
+      remember_phone(raw, e164);
+      return e164;
+    }
     auto r = normalize_phone(raw, st_->dir->region);
-    if (!r) return r;
-    if (phone_cache_.size() >= 200'000) phone_cache_.clear();
-    phone_cache_.emplace(raw, r.value());
+    if (r) remember_phone(raw, r.value());
     return r;
+  }
+
+  void remember_phone(const std::string& raw, const std::string& e164) {
+    if (phone_cache_.size() >= kPhoneCacheGeneration) {
+      phone_cache_old_ = std::move(phone_cache_);
+      phone_cache_.clear();
+    }
+    phone_cache_.emplace(raw, e164);
   }
 
   // ---- carrier ---------------------------------------------------------------------
@@ -318,35 +351,29 @@ class business {
                   [inboxes_done](caf::error&) { inboxes_done(); });
     });
     for (auto& [conv, items] : groups) {
-      conv_append req;
-      req.return_updates = true;
+      std::vector<message> messages;
       std::vector<std::size_t> index;
+      messages.reserve(items.size());
+      index.reserve(items.size());
       for (auto& [i, m] : items) {
         index.push_back(i);
-        req.messages.push_back(std::move(m));
+        messages.push_back(std::move(m));
       }
       auto id = conv;
-      self_->request(st_->convs.at(conv).handle, caf::infinite, std::move(req))
-          .then(
-              [=](result<conv_append_reply>& reply) {
-                for (std::size_t k = 0; k < index.size(); ++k) {
-                  if (index[k] == SIZE_MAX) continue;
-                  if (reply)
-                    (*out)[index[k]] = inbound_reply{id, reply.value().stored[k], false};
-                  else
-                    (*out)[index[k]] = result<inbound_reply>(reply.error());
-                }
-                if (reply)
-                  for (auto& [inbox, up] : reply.value().updates)
-                    (*per_inbox)[inbox].push_back(std::move(up));
-                groups_done();
-              },
-              [=](caf::error&) {
-                for (auto i : index)
-                  if (i != SIZE_MAX)
-                    (*out)[i] = fail<inbound_reply>(errc::unavailable, "conversation failed");
-                groups_done();
-              });
+      auto token = next_token_++;
+      appends_.emplace(token, [=](result<conv_append_reply>& reply) {
+        for (std::size_t k = 0; k < index.size(); ++k) {
+          if (index[k] == SIZE_MAX) continue;
+          if (reply)
+            (*out)[index[k]] = inbound_reply{id, reply.value().stored[k], false};
+          else
+            (*out)[index[k]] = result<inbound_reply>(reply.error());
+        }
+        if (reply)
+          for (auto& [inbox, up] : reply.value().updates) (*per_inbox)[inbox].push_back(std::move(up));
+        groups_done();
+      });
+      self_->send(st_->convs.at(conv).handle, conv_append_part{std::move(messages), token});
     }
     for (auto& [i, ids] : duplicates) {
       auto idx = i;
@@ -688,7 +715,10 @@ class business {
                           "unknown time zone `" + *req.settings.timezone + "`");
     }
     auto rp = self_->make_response_promise<result<unit>>();
-    if (region != st_->dir->region) phone_cache_.clear();
+    if (region != st_->dir->region) {
+      phone_cache_.clear();
+      phone_cache_old_.clear();
+    }
     change_directory(
         [&](directory& d) {
           d.name = req.name;
@@ -1079,7 +1109,16 @@ class business {
   std::map<message_id, caf::response_promise> pending_replies_;
 
  private:
-  std::unordered_map<std::string, std::string> phone_cache_;  ///< raw -> E.164 (region fixed)
+  struct refresh_wait {
+    std::size_t left = 0;  ///< conversations still to report conv_refreshed
+    std::function<void()> done;
+  };
+  std::uint64_t next_token_ = 1;
+  absl::flat_hash_map<std::uint64_t, std::function<void(result<conv_append_reply>&)>> appends_;
+  absl::flat_hash_map<std::uint64_t, refresh_wait> refreshes_;
+  static constexpr std::size_t kPhoneCacheGeneration = 200'000;
+  absl::flat_hash_map<std::string, std::string> phone_cache_;      ///< raw -> E.164, young
+  absl::flat_hash_map<std::string, std::string> phone_cache_old_;  ///< the previous generation
   caf::event_based_actor* self_;
   state_ptr st_;
   durability journal_;
@@ -1165,6 +1204,8 @@ caf::actor spawn_business_actor(caf::actor_system& sys, std::string business_id,
         },
         [=](provider_result& r) { b->on_provider(r); },
         [=](journal_ack& ack) { b->on_journal_ack(ack); },
+        [=](conv_appended& r) { b->on_appended(r); },
+        [=](conv_refreshed& r) { b->on_refreshed(r); },
         [=](business_recovered&) -> caf::result<unit> {
           // Fill every inbox view from the restored conversations before serving.
           auto rp = self->make_response_promise<unit>();

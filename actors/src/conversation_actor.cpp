@@ -134,47 +134,56 @@ void commit(caf::event_based_actor* self, conversation_host& h,
   propagate(self, h, only, std::move(ex), finish);
 }
 
+// Appends `messages` (oldest first) and collects the new thread messages and the alerts
+// they raise; returns the messages as stored.
+std::vector<message> append_all(conversation_host& h, std::vector<message>& messages, extras& ex) {
+  const auto& dir = *h.ctx.dir;
+  std::vector<message> stored;
+  stored.reserve(messages.size());
+  for (auto& m : messages) {
+    auto fx = h.state.append(std::move(m), dir);
+    const message& kept = h.state.messages().back();
+    stored.push_back(kept);
+    if (!fx.visible) continue;
+    ex.new_messages.push_back(kept);
+    if (kept.dir == direction::in) {
+      auto subject = h.state.subject(dir.settings);
+      for (auto& staff : inbound_alert_recipients(dir, subject, h.state.last_manual_sender()))
+        ex.alerts[staff].push_back({alert_kind::message, kept.id, kept.at});
+    }
+  }
+  return stored;
+}
+
 caf::behavior conversation_behavior(caf::event_based_actor* self,
                                     std::shared_ptr<conversation_host> h) {
   return {
       [=](journal_ack& ack) { h->journal.on_ack(ack); },
-      [=](conv_refresh& r) -> caf::result<unit> {
-        h->ctx = std::move(r.ctx);
-        auto rp = self->make_response_promise<unit>();
-        propagate(self, *h, r.only_staff, {}, [rp]() mutable { rp.deliver(unit{}); });
-        return rp;
+      [=](conv_refresh_part& r) {
+        h->ctx = std::move(r.refresh.ctx);
+        auto to = caf::actor_cast<caf::actor>(self->current_sender());
+        auto token = r.token;
+        propagate(self, *h, r.refresh.only_staff, {},
+                  [self, to, token]() { self->send(to, conv_refreshed{token}); });
+      },
+      [=](conv_append_part& a) {
+        extras ex;
+        auto stored = append_all(*h, a.messages, ex);
+        auto reply = std::make_shared<conv_append_reply>();
+        reply->stored = stored;
+        reply->updates = build_updates(*h, {}, std::move(ex));
+        auto to = caf::actor_cast<caf::actor>(self->current_sender());
+        auto token = a.token;
+        persist(*h, std::move(stored), [self, to, token, reply](status s) {
+          if (s)
+            self->send(to, conv_appended{token, result<conv_append_reply>(std::move(*reply))});
+          else
+            self->send(to, conv_appended{token, result<conv_append_reply>(s.error())});
+        });
       },
       [=](conv_append& a) -> caf::response_promise {
-        const auto& dir = *h->ctx.dir;
         extras ex;
-        std::vector<message> stored;
-        stored.reserve(a.messages.size());
-        for (auto& m : a.messages) {
-          auto fx = h->state.append(std::move(m), dir);
-          const message& kept = h->state.messages().back();
-          stored.push_back(kept);
-          if (!fx.visible) continue;
-          ex.new_messages.push_back(kept);
-          if (kept.dir == direction::in) {
-            auto subject = h->state.subject(dir.settings);
-            for (auto& staff :
-                 inbound_alert_recipients(dir, subject, h->state.last_manual_sender()))
-              ex.alerts[staff].push_back({alert_kind::message, kept.id, kept.at});
-          }
-        }
-        if (a.return_updates) {
-          auto rp = self->make_response_promise();
-          auto reply = std::make_shared<conv_append_reply>();
-          reply->stored = stored;
-          reply->updates = build_updates(*h, {}, std::move(ex));
-          persist(*h, std::move(stored), [rp, reply](status s) mutable {
-            if (s)
-              rp.deliver(result<conv_append_reply>(std::move(*reply)));
-            else
-              rp.deliver(result<conv_append_reply>(s.error()));
-          });
-          return rp;
-        }
+        auto stored = append_all(*h, a.messages, ex);
         auto rp = self->make_response_promise();
         commit(self, *h, {}, std::move(ex), stored, [rp, stored](status s) mutable {
           if (s)

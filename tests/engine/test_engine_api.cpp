@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -183,6 +184,40 @@ TEST_F(EngineApi, ConcurrentCallers_AllAnswered_BadgeConsistent) {
   for (auto& th : threads) th.join();
   EXPECT_EQ(badge_of("ben").unread_conversations,
             static_cast<std::uint64_t>(kThreads * kPerThread));
+}
+
+// Threads of this process, from /proc (the facade must not start one per call).
+std::size_t process_threads() {
+  std::size_t n = 0;
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("Threads:", 0) == 0) n = std::stoul(line.substr(8));
+  return n;
+}
+
+TEST_F(EngineApi, Facade_NoActorOrThreadPerCall) {
+  // Many calls in flight at once: a one-shot actor or a gathering thread per call would
+  // show up while they are pending.
+  const auto before = mc->stats().actors_running;
+  const auto threads_before = process_threads();
+  std::vector<std::future<std::vector<result<inbound_reply>>>> ingests;
+  std::vector<std::future<result<badge>>> badges;
+  std::size_t peak_actors = 0;
+  std::size_t peak_threads = 0;
+  for (int i = 0; i < 200; ++i) {
+    ingests.push_back(mc->ingest_async(
+        admin(), {{"+1202557" + std::to_string(1000 + i), kNumber, "x", {}, "", std::nullopt}}));
+    badges.push_back(mc->inbox_badge_async({"spa", "ben", std::nullopt}));
+    peak_actors = std::max(peak_actors, mc->stats().actors_running);
+    peak_threads = std::max(peak_threads, process_threads());
+  }
+  for (auto& f : ingests) ASSERT_TRUE(f.get()[0].ok());
+  for (auto& f : badges) ASSERT_TRUE(f.get().ok());
+  // New conversations are actors of their own today (200 of them): nothing else may appear.
+  EXPECT_LE(peak_actors, before + 200);
+  EXPECT_EQ(mc->stats().actors_running, before + 200);
+  EXPECT_EQ(peak_threads, threads_before);
+  EXPECT_EQ(mc->stats().calls_in_flight, 0u);
 }
 
 TEST(EngineLifecycle, CloseWithLiveSubscription_Finishes) {

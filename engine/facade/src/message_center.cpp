@@ -40,6 +40,11 @@ class store_port : public actors::journal_port {
   persistence::store& store_;
 };
 
+/// Work for a caller actor (see impl::callers): runs on it, so it may make requests.
+struct caller_job {
+  std::function<void(caf::event_based_actor*)> run;
+};
+
 template <class T>
 std::future<T> ready(T value) {
   std::promise<T> p;
@@ -48,6 +53,11 @@ std::future<T> ready(T value) {
 }
 
 }  // namespace
+}  // namespace msgcenter
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::caller_job)
+
+namespace msgcenter {
 
 struct message_center::impl {
   explicit impl(options o) : opts(std::move(o)), cfg(make_config(opts.threads)), sys(cfg) {}
@@ -90,28 +100,55 @@ struct message_center::impl {
     return ask<result<Reply>>(target, ctx, std::move(req));
   }
 
-  /// Request/response from outside the actor system: a one-shot actor carries the request.
+  /// Long-lived actors that carry requests from outside the actor system (one per
+  /// scheduler thread, taken in turn): no actor spawned and no thread started per call.
+  std::vector<caf::actor> callers;
+  std::atomic<std::size_t> next_caller{0};
+
+  void start_callers() {
+    for (unsigned i = 0; i < opts.threads; ++i)
+      callers.push_back(sys.spawn(
+          [](caf::event_based_actor* self, int) -> caf::behavior {
+            return {[self](caller_job& job) { job.run(self); }};
+          },
+          0));
+  }
+
+  /// Request/response from outside the actor system: `done` runs on a caller actor with the
+  /// reply (or failed<Reply>() when the target could not answer).
+  template <class Reply, class... Ts>
+  void ask_then(caf::actor target, std::function<void(Reply)> done, Ts... xs) {
+    ++in_flight;
+    auto args = std::make_shared<std::tuple<Ts...>>(std::move(xs)...);
+    auto* self_impl = this;
+    caller_job job{[self_impl, target, done = std::move(done),
+                    args](caf::event_based_actor* self) mutable {
+      std::apply(
+          [&](auto&... a) {
+            self->request(target, caf::infinite, std::move(a)...)
+                .then(
+                    [self_impl, done](Reply& r) {
+                      --self_impl->in_flight;  // first: the answer is out once `done` ran
+                      done(std::move(r));
+                    },
+                    [self_impl, done](caf::error& e) {
+                      --self_impl->in_flight;
+                      done(failed<Reply>(e));
+                    });
+          },
+          *args);
+    }};
+    auto k = next_caller.fetch_add(1, std::memory_order_relaxed) % callers.size();
+    caf::anon_send(callers[k], std::move(job));
+  }
+
+  /// ask_then answered through a future.
   template <class Reply, class... Ts>
   std::future<Reply> ask(caf::actor target, Ts... xs) {
     auto promise = std::make_shared<std::promise<Reply>>();
     auto fut = promise->get_future();
-    ++in_flight;
-    // The target travels as a spawn argument: CAF 0.17 dereferences a null argument tuple
-    // for argument-less function actors (UBSan reports it).
-    sys.spawn(
-        [=](caf::event_based_actor* self, caf::actor to) mutable {
-          self->request(to, caf::infinite, std::move(xs)...)
-              .then(
-                  [=](Reply& r) {
-                    promise->set_value(std::move(r));
-                    --in_flight;
-                  },
-                  [=](caf::error& e) {
-                    promise->set_value(failed<Reply>(e));
-                    --in_flight;
-                  });
-        },
-        target);
+    ask_then<Reply>(
+        target, [promise](Reply r) { promise->set_value(std::move(r)); }, std::move(xs)...);
     return fut;
   }
 
@@ -140,6 +177,7 @@ result<std::unique_ptr<message_center>> message_center::open(options opts) {
   if (opts.threads == 0) opts.threads = std::max(1u, std::thread::hardware_concurrency());
   if (!opts.outbound) opts.outbound = std::make_shared<local_gateway>();
   auto p = std::make_unique<impl>(std::move(opts));
+  p->start_callers();
   if (!p->opts.data_dir.empty()) {
     persistence::store_options so;
     so.commit_hook = p->opts.commit_hook;
@@ -185,6 +223,7 @@ void message_center::close() {
     sinks.swap(impl_->sinks->actors);
   }
   for (auto& sink : sinks) caf::anon_send_exit(sink, caf::exit_reason::user_shutdown);
+  for (auto& caller : impl_->callers) caf::anon_send_exit(caller, caf::exit_reason::user_shutdown);
   impl_->sys.await_all_actors_done();
   if (impl_->store) {
     // Everything acknowledged is already durable; folding the journal into the snapshot
@@ -296,32 +335,46 @@ std::future<std::vector<result<inbound_reply>>> message_center::ingest_async(
       g.second.items.push_back(std::move(batch[i]));
     }
   }
-  std::vector<std::pair<std::vector<std::size_t>, std::future<results>>> pending;
-  for (auto& [business, g] : groups) {
-    auto target = impl_->business(business);
+  // Each business answers on a caller actor; the last answer fulfils the future (no thread
+  // waits for them).
+  struct gather {
+    results out;
+    std::atomic<std::size_t> left{0};
+    std::promise<results> done;
+  };
+  auto g = std::make_shared<gather>();
+  g->out = std::move(out);
+  std::vector<std::pair<caf::actor, decltype(groups)::iterator>> targets;
+  for (auto it = groups.begin(); it != groups.end(); ++it) {
+    auto target = impl_->business(it->first);
     if (!target) {
-      for (auto i : g.first) out[i] = make_error(errc::not_found, "no such business");
+      for (auto i : it->second.first) g->out[i] = make_error(errc::not_found, "no such business");
       continue;
     }
-    op_context c = ctx;
-    c.business = business;
-    auto n = g.second.items.size();
-    auto fut = impl_->ask<results>(target, c, std::move(g.second));
-    pending.emplace_back(std::move(g.first), std::move(fut));
-    (void)n;
+    targets.emplace_back(target, it);
   }
-  if (pending.empty()) return ready(std::move(out));
-  // Gather on a helper thread so the caller gets a future at once.
-  return std::async(std::launch::async, [out = std::move(out),
-                                         pending = std::move(pending)]() mutable {
-    for (auto& [index, fut] : pending) {
-      auto r = fut.get();
-      for (std::size_t k = 0; k < index.size(); ++k)
-        out[index[k]] = k < r.size() ? std::move(r[k])
-                                     : result<inbound_reply>(make_error(errc::unavailable, "lost"));
-    }
-    return std::move(out);
-  });
+  auto fut = g->done.get_future();
+  if (targets.empty()) {
+    g->done.set_value(std::move(g->out));
+    return fut;
+  }
+  g->left = targets.size();
+  for (auto& [target, it] : targets) {
+    op_context c = ctx;
+    c.business = it->first;
+    auto index = std::make_shared<std::vector<std::size_t>>(std::move(it->second.first));
+    impl_->ask_then<results>(
+        target,
+        [g, index](results r) {
+          for (std::size_t k = 0; k < index->size(); ++k)
+            g->out[(*index)[k]] = k < r.size()
+                                      ? std::move(r[k])
+                                      : result<inbound_reply>(make_error(errc::unavailable, "lost"));
+          if (--g->left == 0) g->done.set_value(std::move(g->out));
+        },
+        std::move(c), std::move(it->second.second));
+  }
+  return fut;
 }
 
 std::vector<result<inbound_reply>> message_center::ingest(const op_context& ctx,
@@ -439,6 +492,13 @@ result<carrier_account> message_center::carrier_account_for(const std::string& n
   }
   return impl_->call<carrier_account>({business, "", std::nullopt}, carrier_account_request{})
       .get();
+}
+
+engine_stats message_center::stats() const {
+  engine_stats s;
+  s.actors_running = impl_->sys.registry().running();
+  s.calls_in_flight = impl_->in_flight.load();
+  return s;
 }
 
 // ---- real time --------------------------------------------------------------------------

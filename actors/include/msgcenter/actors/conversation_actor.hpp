@@ -12,7 +12,7 @@ namespace msgcenter::actors {
 
 /// Spawns the actor of a conversation of `business` (new, or restored from the store). Every
 /// change is written to `journal` (may be null) as a conversation record, and acknowledged
-/// only once durable and applied by every inbox that can see it. It answers conv_refresh,
+/// only once durable and applied by every inbox that can see it. It answers conv_refresh_part, conv_append_part,
 /// conv_append, conv_command, conv_link, conv_read, conv_access, conv_status, conv_provider,
 /// conv_get_message and conv_dump (messages.hpp).
 caf::actor spawn_conversation_actor(caf::actor_system& sys, std::string business,

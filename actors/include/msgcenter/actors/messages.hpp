@@ -29,20 +29,41 @@ struct business_context {
 // ---- business -> conversation -------------------------------------------------------
 
 /// New directory / inboxes: recompute access and refresh inbox views. `only_staff` limits the
-/// refresh to those staff members (empty = everyone). Reply: unit, after inboxes updated.
+/// refresh to those staff members (empty = everyone). Sent inside conv_refresh_part.
 struct conv_refresh {
   business_context ctx;
   std::vector<std::string> only_staff;
 };
 
 /// Append messages (ids assigned by the business actor). Reply: result<std::vector<message>>
-/// (the stored messages), once durable and applied by every inbox that can see them; with
-/// return_updates: result<conv_append_reply>, once durable (the caller updates the inboxes).
+/// (the stored messages), once durable and applied by every inbox that can see them.
+/// Batches use conv_append_part instead.
 struct conv_append {
   std::vector<message> messages;
-  /// Batches: instead of telling the inboxes itself, the conversation returns their updates
-  /// (conv_append_reply::updates) so the caller sends each inbox one message per batch.
-  bool return_updates = false;
+};
+
+// Batch traffic travels as plain sends with a completion message instead of request():
+// CAF 0.17 keeps an actor's open requests in a vector searched linearly, so a business
+// actor with thousands of conversations in flight paid O(n) per request and per reply.
+
+/// Like conv_refresh, for one conversation of a refresh of many: no reply; once the inboxes
+/// applied it, the conversation sends conv_refreshed{token} to the sender.
+struct conv_refresh_part {
+  conv_refresh refresh;
+  std::uint64_t token = 0;
+};
+struct conv_refreshed {
+  std::uint64_t token = 0;
+};
+
+struct conv_append_reply;
+
+/// Appends one conversation's messages of an inbound batch. No reply: once durable, the
+/// conversation sends conv_appended{token, ...} to the sender, with the inboxes' updates
+/// (conv_append_reply::updates), so the sender tells each inbox once per batch.
+struct conv_append_part {
+  std::vector<message> messages;
+  std::uint64_t token = 0;
 };
 
 /// A staff command on shared state. Reply: result<conversation_view> for the viewer.
@@ -119,10 +140,16 @@ struct inbox_update {
   std::shared_ptr<const std::vector<message>> new_messages;
 };
 
-/// The reply to conv_append with return_updates.
+/// What a conv_append_part produced: the stored messages and the inboxes' updates.
 struct conv_append_reply {
   std::vector<message> stored;
   std::vector<std::pair<caf::actor, inbox_update>> updates;
+};
+
+/// The completion of a conv_append_part.
+struct conv_appended {
+  std::uint64_t token = 0;
+  result<conv_append_reply> reply;
 };
 
 /// Many conversations' updates for one inbox (an inbound batch). Reply: unit (applied).

@@ -66,6 +66,12 @@ class subscription {
   std::uint64_t start_seq_ = 0;
 };
 
+/// What the engine runs right now (for tests, /metrics and benchmarks).
+struct engine_stats {
+  std::size_t actors_running = 0;    ///< CAF actors alive (businesses, conversations, ...)
+  std::size_t calls_in_flight = 0;   ///< operations accepted and not yet answered
+};
+
 class message_center {
  public:
   using event_fn = std::function<void(const staff_event&)>;
@@ -149,6 +155,9 @@ class message_center {
   /// it short). after_seq > 0 first replays the kept events after that seq (resume).
   /// Errors: permission_denied (unknown staff or no view_messages), not_found (business).
   result<subscription> subscribe(const op_context& ctx, event_fn fn, std::uint64_t after_seq = 0);
+
+  /// A snapshot of engine_stats. Never blocks on the actors.
+  [[nodiscard]] engine_stats stats() const;
 
   struct impl;
 
