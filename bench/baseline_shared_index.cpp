@@ -86,14 +86,12 @@ void shared_index_store::unlink_main(std::uint32_t c) {
   v.prev = v.next = nil;
 }
 
-// Walks from the front: O(1) for the conversation that got the newest message (a burst),
-// longer only for a message older than the head.
+// Order: last activity descending, ties most recently updated first. Walks from the front:
+// O(1) for the conversation that got the newest message (a burst, where a batch shares one
+// time), longer only for a message older than the head.
 void shared_index_store::link_main(std::uint32_t c) {
   const auto a = summaries_[c].last_activity;
-  auto before = [&](std::uint32_t x) {
-    auto ax = summaries_[x].last_activity;
-    return ax != a ? ax > a : x > c;
-  };
+  auto before = [&](std::uint32_t x) { return summaries_[x].last_activity > a; };
   std::uint32_t prev = nil, cur = head_;
   while (cur != nil && before(cur)) prev = cur, cur = summaries_[cur].next;
   auto& v = summaries_[c];
@@ -116,10 +114,7 @@ void shared_index_store::unlink_own(std::uint32_t c) {
 void shared_index_store::link_own(std::uint32_t c) {
   const auto a = summaries_[c].last_activity;
   auto& head = staff_[summaries_[c].assignee].own_head;
-  auto before = [&](std::uint32_t x) {
-    auto ax = summaries_[x].last_activity;
-    return ax != a ? ax > a : x > c;
-  };
+  auto before = [&](std::uint32_t x) { return summaries_[x].last_activity > a; };
   std::uint32_t prev = nil, cur = head;
   while (cur != nil && before(cur)) prev = cur, cur = summaries_[cur].next_own;
   auto& v = summaries_[c];

@@ -183,7 +183,7 @@ class shared_index_store {
   template <class F>
   void for_each_muter(std::uint32_t c, F&& f) const;
   void unlink_main(std::uint32_t c);
-  void link_main(std::uint32_t c);  // in (last_activity, id) descending order, from the front
+  void link_main(std::uint32_t c);  // last_activity descending, ties newest update first
   void unlink_own(std::uint32_t c);
   void link_own(std::uint32_t c);
   std::uint32_t create(std::uint16_t number, std::string_view phone, std::int64_t at);
