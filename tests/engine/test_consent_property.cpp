@@ -4,6 +4,9 @@
 // moment; and consent.get always agrees with a model of the keyword rules.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <random>
@@ -189,11 +192,17 @@ TEST(ConsentPropertyConcurrent, KeywordsRacingSends_NeverHandOverWhileOptedOut) 
 }
 
 TEST(ConsentPropertyConcurrent, SendsInFlightWhenStopArrives_AreNotHandedOver) {
-  // Sends are accepted while consent allows them, then wait for their conversation to store
-  // them; a STOP processed in that window must still keep them from the gateway.
+  // Sends are accepted while consent allows them, then wait until they are durable; a STOP
+  // processed in that window must still keep them from the gateway. (A memory-only engine
+  // hands a send over in the turn that accepted it: no window, so the store is real here.)
   auto gw = std::make_shared<recording_gateway>();
+  auto dir = std::filesystem::temp_directory_path() /
+             ("msgcenter-consent-race-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
   options o;
   o.outbound = gw;
+  o.data_dir = dir.string();
   auto mc = std::move(message_center::open(o).value());
   op_context admin{"b", "", std::nullopt};
   ASSERT_TRUE(mc->business_put(admin, {"Biz", "US", "", {}}).ok());
@@ -226,6 +235,8 @@ TEST(ConsentPropertyConcurrent, SendsInFlightWhenStopArrives_AreNotHandedOver) {
   EXPECT_GT(campaigns, 0u);
   EXPECT_GT(stopped_at_hand_over, 0u) << "the race this test is about did not happen";
   expect_nothing_sent_while_opted_out(log, business_settings{});
+  mc.reset();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

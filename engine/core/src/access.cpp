@@ -18,14 +18,17 @@ std::vector<std::string> owners_of(const std::string& assignee, const contact_ca
   return out;
 }
 
+access access_of(const staff_member& staff, const std::string& location,
+                 const std::vector<std::string>& owners, const business_settings& settings) {
+  if (!staff.has(right::view_messages) || !staff.permits_location(location)) return access::none;
+  if (settings.visibility == visibility_mode::all || staff.subscribe_all) return access::visible;
+  if (std::find(owners.begin(), owners.end(), staff.id) != owners.end()) return access::visible;
+  return staff.has(right::manage_messages) ? access::open : access::none;
+}
+
 access access_of(const staff_member& staff, const access_subject& subject,
                  const business_settings& settings) {
-  if (!staff.has(right::view_messages) || !staff.permits_location(subject.location))
-    return access::none;
-  if (settings.visibility == visibility_mode::all || staff.subscribe_all) return access::visible;
-  if (std::find(subject.owners.begin(), subject.owners.end(), staff.id) != subject.owners.end())
-    return access::visible;
-  return staff.has(right::manage_messages) ? access::open : access::none;
+  return access_of(staff, subject.location, subject.owners, settings);
 }
 
 std::vector<std::string> inbound_alert_recipients(const directory& dir,

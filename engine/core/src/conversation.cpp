@@ -16,6 +16,13 @@ folder conversation_view::current_folder() const noexcept {
   return folder::read;
 }
 
+folder conversation_state::folder_for(const read_point& p) const noexcept {
+  if (archived_) return folder::archived;
+  if (p.marked_unread || inbound_count_ > p.seen) return folder::unread;
+  if (message_count_ > 0 && last_direction_ == direction::out) return folder::replied;
+  return folder::read;
+}
+
 std::uint64_t conversation_view::unread_count() const noexcept {
   return inbound_count > read.seen ? inbound_count - read.seen : 0;
 }

@@ -8,8 +8,8 @@
 #include <shared_mutex>
 #include <thread>
 
-#include "msgcenter/actors/business_actor.hpp"
 #include "msgcenter/actors/message_types.hpp"
+#include "msgcenter/actors/shard.hpp"
 #include "msgcenter/core/phone.hpp"
 #include "msgcenter/persistence/store.hpp"
 
@@ -69,7 +69,8 @@ struct message_center::impl {
   std::shared_ptr<actors::journal_port> journal;
   std::uint32_t next_business_no = 1;
   std::shared_mutex mutex;
-  std::map<std::string, caf::actor> businesses;
+  std::vector<caf::actor> shards;  ///< options::shards shard actors, hosting every business
+  std::map<std::string, caf::actor> businesses;  ///< business -> the shard hosting it
   std::map<std::string, std::string> number_owner;  ///< E.164 -> business
   std::map<std::string, std::string> region_of;     ///< business -> region, for numbers
   /// Live subscription actors, stopped at close; a cancelled subscription removes its own.
@@ -104,6 +105,15 @@ struct message_center::impl {
   /// scheduler thread, taken in turn): no actor spawned and no thread started per call.
   std::vector<caf::actor> callers;
   std::atomic<std::size_t> next_caller{0};
+
+  void start_shards() {
+    for (unsigned i = 0; i < opts.shards; ++i)
+      shards.push_back(actors::spawn_shard(sys, opts.outbound, journal));
+  }
+
+  caf::actor shard_for(const std::string& business) const {
+    return shards[actors::shard_of(business, shards.size())];
+  }
 
   void start_callers() {
     for (unsigned i = 0; i < opts.threads; ++i)
@@ -175,6 +185,7 @@ message_center::message_center(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 
 result<std::unique_ptr<message_center>> message_center::open(options opts) {
   if (opts.threads == 0) opts.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (opts.shards == 0) opts.shards = opts.threads;
   if (!opts.outbound) opts.outbound = std::make_shared<local_gateway>();
   auto p = std::make_unique<impl>(std::move(opts));
   p->start_callers();
@@ -188,20 +199,25 @@ result<std::unique_ptr<message_center>> message_center::open(options opts) {
     auto recovered = p->store->recover();
     if (!recovered) return recovered.error();
     p->journal = std::make_shared<store_port>(*p->store);
-    std::vector<std::future<unit>> ready_businesses;
+    p->start_shards();
+    std::vector<std::future<unit>> hosted;
     for (auto& [id, saved] : recovered->businesses) {
-      auto actor = actors::spawn_business_actor(p->sys, id, saved.business_no, p->opts.outbound,
-                                                p->journal, &saved);
-      p->businesses[id] = actor;
+      auto shard = p->shard_for(id);
+      p->businesses[id] = shard;
       p->region_of[id] = saved.dir.region;
       for (auto& [number, info] : saved.dir.numbers) p->number_owner[number] = id;
       p->next_business_no = std::max(p->next_business_no, saved.business_no + 1);
-      ready_businesses.push_back(p->ask<unit>(actor, actors::business_recovered{}));
+      auto no = saved.business_no;
+      hosted.push_back(p->ask<unit>(
+          shard, actors::host_business{
+                     id, no,
+                     std::make_shared<const persistence::recovered_business>(std::move(saved))}));
     }
-    for (auto& f : ready_businesses) f.get();
+    for (auto& f : hosted) f.get();
     p->recovered_records = recovered->replayed_records;
     if (auto s = p->store->compact(); !s) return s.error();
   }
+  if (p->shards.empty()) p->start_shards();
   return std::unique_ptr<message_center>(new message_center(std::move(p)));
 }
 
@@ -211,12 +227,11 @@ void message_center::close() {
   if (impl_->closed.exchange(true)) return;
   // Let operations in flight finish (their replies are already on the way).
   while (impl_->in_flight.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  std::map<std::string, caf::actor> all;
   {
     std::unique_lock lock(impl_->mutex);
-    all.swap(impl_->businesses);
+    impl_->businesses.clear();
   }
-  for (auto& [id, actor] : all) caf::anon_send(actor, actors::business_shutdown{});
+  for (auto& shard : impl_->shards) caf::anon_send_exit(shard, caf::exit_reason::user_shutdown);
   std::vector<caf::actor> sinks;
   {
     std::lock_guard<std::mutex> lock(impl_->sinks->mutex);
@@ -241,13 +256,17 @@ std::future<result<unit>> message_center::business_put_async(const op_context& c
   if (ctx.business.empty() || ctx.business.size() > 128)
     return ready(
         result<unit>(make_error(errc::invalid_argument, "`business` must be 1-128 characters")));
+  std::optional<actors::host_business> host;
   {
     std::unique_lock lock(impl_->mutex);
     auto& slot = impl_->businesses[ctx.business];
-    if (!slot)
-      slot = actors::spawn_business_actor(impl_->sys, ctx.business, impl_->next_business_no++,
-                                          impl_->opts.outbound, impl_->journal);
+    if (!slot) {
+      slot = impl_->shard_for(ctx.business);
+      host = actors::host_business{ctx.business, impl_->next_business_no++, nullptr};
+    }
   }
+  // Hosted before its first operation reaches the shard (they may travel by other callers).
+  if (host) impl_->ask<unit>(impl_->shard_for(ctx.business), std::move(*host)).get();
   auto region = req.region.empty() ? std::string("US") : req.region;
   auto fut = impl_->call<unit>(ctx, std::move(req));
   auto* p = impl_.get();

@@ -11,13 +11,12 @@
 #include <cstdint>
 #include <vector>
 
-#include "msgcenter/actors/business_actor.hpp"
 #include "msgcenter/actors/durability.hpp"
 #include "msgcenter/actors/messages.hpp"
+#include "msgcenter/core/inbox.hpp"
 #include "msgcenter/core/operations.hpp"
 
 namespace msgcenter::actors {
-using inbound_results = std::vector<result<inbound_reply>>;
 using message_list = std::vector<message>;
 using result_message_list = result<message_list>;
 using alert_list = std::vector<alert>;
@@ -39,7 +38,6 @@ using result_history = result<history_reply>;
 using result_export = result<export_reply>;
 using result_number = result<number_put_reply>;
 using result_contact = result<contact_put_reply>;
-using result_append = result<conv_append_reply>;
 using result_carrier = result<carrier_account>;
 }  // namespace msgcenter::actors
 
@@ -69,8 +67,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::alerts_list_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::alerts_ack_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::inbound_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::provider_result)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::business_shutdown)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::business_recovered)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::host_business)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::inbound_results)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::message_list)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::result_message_list)
@@ -94,26 +91,5 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::result_number)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::result_contact)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::result_carrier)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::carrier_account_request)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::conv_refresh)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::conv_append)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::conv_append_part)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::conv_appended)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::conv_refresh_part)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::conv_refreshed)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::conv_command)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::conv_link)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::conv_read)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::conv_access)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::conv_status)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::conv_provider)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::conv_get_message)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::conv_dump)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::conv_dump_reply)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::inbox_update)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::inbox_batch)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::result_append)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::inbox_list_cmd)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::inbox_flag_cmd)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::inbox_row_cmd)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::inbox_subscribe)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::inbox_unsubscribe)

@@ -39,6 +39,9 @@ struct options {
   std::string data_dir;
   /// Scheduler threads; 0 = the machine's core count (std::thread::hardware_concurrency).
   unsigned threads = 0;
+  /// Shard actors hosting the businesses (each business lives in one, by a stable hash of
+  /// its id); 0 = as many as scheduler threads.
+  unsigned shards = 0;
   /// Where outbound messages are handed over. nullptr: a local_gateway (accepts everything).
   std::shared_ptr<gateway> outbound;
   /// Largest inbound batch accepted by ingest(); larger ones answer invalid_argument.

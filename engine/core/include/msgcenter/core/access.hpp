@@ -33,6 +33,11 @@ struct access_subject {
 [[nodiscard]] access access_of(const staff_member& staff, const access_subject& subject,
                                const business_settings& settings);
 
+/// The same rule on the parts, without building an access_subject (hot paths).
+[[nodiscard]] access access_of(const staff_member& staff, const std::string& location,
+                               const std::vector<std::string>& owners,
+                               const business_settings& settings);
+
 /// Staff members to alert for an inbound message (before removing those who muted it, which
 /// only their inbox knows): the owners; if none, the last manual sender; if none, everyone
 /// who can see it; plus every subscribe_all staff member who can see it; minus whoever

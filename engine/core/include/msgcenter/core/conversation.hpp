@@ -122,6 +122,20 @@ class conversation_state {
   [[nodiscard]] bool archived() const noexcept { return archived_; }
   [[nodiscard]] bool hidden() const noexcept { return hidden_; }
   [[nodiscard]] millis last_time() const noexcept { return last_time_; }
+  [[nodiscard]] millis last_activity() const noexcept { return last_activity_; }
+  [[nodiscard]] direction last_direction() const noexcept { return last_direction_; }
+  [[nodiscard]] const std::string& preview() const noexcept { return preview_; }
+  [[nodiscard]] std::uint64_t message_count() const noexcept { return message_count_; }
+  [[nodiscard]] std::uint64_t inbound_count() const noexcept { return inbound_count_; }
+  [[nodiscard]] std::uint8_t types() const noexcept { return types_; }
+  /// Holds a visible message (else it is not listed).
+  [[nodiscard]] bool has_messages() const noexcept { return message_count_ > 0; }
+  /// The folder and unread count a reader at `p` sees (the same rule as conversation_view's,
+  /// without building a view).
+  [[nodiscard]] folder folder_for(const read_point& p) const noexcept;
+  [[nodiscard]] std::uint64_t unread_for(const read_point& p) const noexcept {
+    return inbound_count_ > p.seen ? inbound_count_ - p.seen : 0;
+  }
   [[nodiscard]] const std::string& last_manual_sender() const noexcept {
     return last_manual_sender_;
   }

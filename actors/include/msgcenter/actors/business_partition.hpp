@@ -1,0 +1,160 @@
+// One business as its shard hosts it: directory (settings, numbers, staff, templates),
+// contacts, consent, id counters, and the business's conversations and staff inboxes as
+// virtual actors (entities.hpp) over one shared conversation_index.
+//
+// Every operation runs inside the shard's turn: it validates, changes the entities, lets
+// the inboxes drain what the conversations told them, writes its records to the journal
+// and replies once they are durable (read your writes: the change is visible to every
+// later query as soon as the turn ends). No CAF message, promise or copy per
+// (message x staff member).
+#pragma once
+
+#include <absl/container/flat_hash_map.h>
+
+#include <caf/all.hpp>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "msgcenter/actors/durability.hpp"
+#include "msgcenter/actors/entities.hpp"
+#include "msgcenter/actors/shard.hpp"
+#include "msgcenter/core/consent.hpp"
+#include "msgcenter/core/contact_book.hpp"
+#include "msgcenter/core/gateway.hpp"
+#include "msgcenter/persistence/store.hpp"
+
+namespace msgcenter::actors {
+
+class business_partition {
+ public:
+  business_partition(caf::event_based_actor* self, durability& journal, std::string id,
+                     std::uint32_t business_no, std::shared_ptr<gateway> outbound);
+
+  /// Restores the state recovered from the store (no journal writes, no events).
+  void restore(const persistence::recovered_business& saved);
+
+  // ---- operations (the request types of operations.hpp) ----------------------------
+  caf::result<result<unit>> business_put(const op_context&, business_put_request& req);
+  caf::result<result<number_put_reply>> number_put(const op_context&, number_put_request& req);
+  caf::result<result<unit>> staff_put(const op_context&, staff_put_request& req);
+  caf::result<result<unit>> template_put(const op_context&, template_put_request& req);
+  caf::result<result<contact_put_reply>> contact_put(const op_context&, contact_put_request& req);
+  caf::result<inbound_results> inbound(const op_context& ctx, inbound_batch& batch);
+  caf::result<result<status_reply>> status_callback(const op_context&, status_request& req);
+  caf::result<result<send_reply>> send(const op_context& ctx, send_request& req);
+  result<consent_state_reply> consent_get(const op_context&, consent_get_args& req);
+  caf::result<result<consent_state_reply>> consent_request(const op_context& ctx,
+                                                           consent_request_args& req);
+  result<conversation_get_reply> conversation_get(const op_context& ctx,
+                                                  conversation_get_request& req);
+  caf::result<result<messages_reply>> conversation_messages(const op_context& ctx,
+                                                            messages_request& req);
+  caf::result<result<inbox_row>> conversation_action(const op_context& ctx, action_request& req);
+  caf::result<result<bulk_reply>> conversation_bulk(const op_context& ctx, bulk_request& req);
+  result<history_reply> contact_history(const op_context& ctx, history_request& req);
+  result<export_reply> export_csv(const op_context& ctx, export_request& req);
+  result<inbox_page> inbox_list(const op_context& ctx, inbox_query& q);
+  result<badge> inbox_badge(const op_context& ctx, badge_request& q);
+  result<std::vector<alert>> alerts_list(const op_context& ctx, alerts_list_request& q);
+  caf::result<result<unit>> alerts_ack(const op_context& ctx, alerts_ack_request& q);
+  result<std::uint64_t> subscribe(const op_context& ctx, inbox_subscribe& q);
+  unit unsubscribe(const op_context& ctx, inbox_unsubscribe& q);
+  result<carrier_account> carrier(const op_context&, carrier_account_request&);
+
+  /// The gateway's answer for an outbound message.
+  void on_provider(provider_result& r);
+  /// A subscriber went away.
+  void drop_subscriber(const caf::actor_addr& who);
+
+ private:
+  struct row_facts;
+  struct viewer_state {
+    access acc = access::none;
+    badge contribution;
+    read_point read;
+  };
+  using row_reply = std::function<void(result<inbox_row>)>;
+
+  // entities
+  conversation_id conversation_for(const std::string& number, const std::string& phone,
+                                   millis at);
+  conversation_entity* find_conversation(conversation_id id);
+  inbox_entity* inbox_of(const std::string& staff);
+  std::uint16_t add_inbox(const std::string& staff);
+  void set_directory(directory_ptr next);
+  std::vector<std::string> owners(const conversation_entity& c) const;
+
+  // the conversation -> inbox protocol of one turn
+  std::vector<viewer_state> viewers(const conversation_entity& c) const;
+  void changed(conversation_entity& c, const std::vector<viewer_state>& before,
+               const row_facts& facts_before, const std::vector<message>* new_messages,
+               const std::vector<std::pair<std::uint16_t, alert_spec>>& alerts);
+  void drain();
+  void emit(inbox_entity& inbox, staff_event ev);
+  /// Ends a turn: drains the notes, then journals the alerts the inboxes raised. `then`
+  /// gets the outcome of every record written since `begin_records()`.
+  void finish(std::function<void(status)> then);
+  void begin_records();
+  void write(std::string record);
+  void write_conversation(const conversation_entity& c, std::vector<message> changed);
+
+  // operations' parts
+  message new_message(direction dir, message_kind kind, std::string body,
+                      std::vector<media_item> media, millis at);
+  result<std::string> normalized_phone(const std::string& raw);
+  void remember_phone(const std::string& raw, const std::string& e164);
+  std::string consent_text(consent_reply r) const;
+  void hand_over(outbound_sms sms, caf::response_promise rp = {});
+  void finish_hand_over(conversation_id conv, message_id id, result<std::string> provider,
+                        caf::response_promise rp);
+  void send_to(const op_context& ctx, const send_request& req, const std::string& number,
+               const std::string& phone, const std::string& author,
+               caf::typed_response_promise<result<send_reply>> rp);
+  result<std::pair<std::string, std::string>> consent_key(const std::string& raw_phone,
+                                                          const std::string& raw_number);
+  template <class Fn>
+  void change_directory(Fn&& mutate, std::function<void(status)> done);
+  std::vector<conversation_id> relink(const std::string& contact_id,
+                                      const std::vector<std::string>& phones);
+  void action(const op_context& ctx, const action_request& req, row_reply reply);
+  result<const staff_member*> acting_staff(const op_context& ctx, right needed) const;
+
+  caf::event_based_actor* self_;
+  durability& journal_;
+  std::string id_;
+  std::uint32_t business_no_ = 0;
+  std::shared_ptr<gateway> outbound_;
+  directory_ptr dir_;
+  contact_book contacts_;
+  consent_book consent_;
+  conversation_index index_;
+  absl::flat_hash_map<std::pair<std::string, std::string>, conversation_id> by_key_;
+  absl::flat_hash_map<conversation_id, std::unique_ptr<conversation_entity>> convs_;
+  std::vector<conversation_id> conv_order_;  ///< ids in creation order (export, history)
+  std::multimap<std::string, conversation_id> by_phone_;
+  absl::flat_hash_map<std::string, std::pair<conversation_id, message_id>> providers_;
+  conversation_id next_conversation_ = 1;
+  message_id next_message_ = 1;
+  std::uint64_t next_lead_ = 1;
+
+  std::vector<std::unique_ptr<inbox_entity>> inboxes_;
+  std::vector<const staff_member*> staff_of_;  ///< parallel to inboxes_, per directory
+  absl::flat_hash_map<std::string, std::uint16_t> inbox_no_;
+
+  std::vector<inbox_note> notes_;  ///< this turn's conversation -> inbox messages
+  struct record_wait {
+    std::size_t left = 0;
+    status outcome = unit{};
+    std::function<void(status)> then;  ///< set when the turn ends
+  };
+  std::shared_ptr<record_wait> records_;  ///< the records of the current turn
+
+  std::map<message_id, caf::response_promise> pending_replies_;
+  static constexpr std::size_t kPhoneCacheGeneration = 200'000;
+  absl::flat_hash_map<std::string, std::string> phone_cache_;      ///< raw -> E.164, young
+  absl::flat_hash_map<std::string, std::string> phone_cache_old_;  ///< the previous generation
+};
+
+}  // namespace msgcenter::actors

@@ -1,0 +1,1392 @@
+#include "msgcenter/actors/business_partition.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "msgcenter/actors/message_types.hpp"
+#include "msgcenter/core/csv.hpp"
+#include "msgcenter/core/media.hpp"
+#include "msgcenter/core/phone.hpp"
+#include "msgcenter/core/render.hpp"
+#include "msgcenter/core/segments.hpp"
+#include "msgcenter/persistence/records.hpp"
+
+namespace msgcenter::actors {
+namespace {
+
+using namespace std::string_literals;
+
+millis clock_now() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+millis op_time(const op_context& ctx) { return ctx.at ? *ctx.at : clock_now(); }
+
+template <class T>
+result<T> fail(errc code, std::string text) {
+  return result<T>(make_error(code, std::move(text)));
+}
+
+}  // namespace
+
+/// What every viewer's row shows of the shared state: a row changes for a viewer when
+/// this, their read point or their access changes.
+struct business_partition::row_facts {
+  millis last_activity = 0;
+  direction last_direction = direction::in;
+  bool archived = false;
+  bool hidden = false;
+  std::uint64_t message_count = 0;
+  std::uint64_t inbound_count = 0;
+  std::string preview;
+  std::string assignee;
+  bool has_contact = false;
+  std::string contact_id, first_name, last_name;
+  contact_kind kind = contact_kind::client;
+
+  explicit row_facts(const conversation_state& c)
+      : last_activity(c.last_activity()),
+        last_direction(c.last_direction()),
+        archived(c.archived()),
+        hidden(c.hidden()),
+        message_count(c.message_count()),
+        inbound_count(c.inbound_count()),
+        preview(c.preview()),
+        assignee(c.assignee()),
+        has_contact(c.contact().has_value()) {
+    if (has_contact) {
+      contact_id = c.contact()->id;
+      first_name = c.contact()->first_name;
+      last_name = c.contact()->last_name;
+      kind = c.contact()->kind;
+    }
+  }
+  bool operator==(const row_facts& o) const {
+    return last_activity == o.last_activity && last_direction == o.last_direction &&
+           archived == o.archived && hidden == o.hidden && message_count == o.message_count &&
+           inbound_count == o.inbound_count && preview == o.preview && assignee == o.assignee &&
+           has_contact == o.has_contact && contact_id == o.contact_id &&
+           first_name == o.first_name && last_name == o.last_name && kind == o.kind;
+  }
+  bool operator!=(const row_facts& o) const { return !(*this == o); }
+};
+
+business_partition::business_partition(caf::event_based_actor* self, durability& journal,
+                                       std::string id, std::uint32_t business_no,
+                                       std::shared_ptr<gateway> outbound)
+    : self_(self),
+      journal_(journal),
+      id_(std::move(id)),
+      business_no_(business_no),
+      outbound_(std::move(outbound)) {
+  auto d = std::make_shared<directory>();
+  d->business = id_;
+  dir_ = d;
+}
+
+// ---- entities ---------------------------------------------------------------------------
+
+void business_partition::set_directory(directory_ptr next) {
+  dir_ = std::move(next);
+  staff_of_.assign(inboxes_.size(), nullptr);
+  for (std::size_t i = 0; i < inboxes_.size(); ++i)
+    staff_of_[i] = dir_->find_staff(inboxes_[i]->own.staff_id());
+}
+
+std::uint16_t business_partition::add_inbox(const std::string& staff) {
+  if (auto it = inbox_no_.find(staff); it != inbox_no_.end()) return it->second;
+  auto no = static_cast<std::uint16_t>(inboxes_.size());
+  inboxes_.push_back(std::make_unique<inbox_entity>(staff));
+  staff_of_.push_back(dir_->find_staff(staff));
+  inbox_no_.emplace(staff, no);
+  return no;
+}
+
+inbox_entity* business_partition::inbox_of(const std::string& staff) {
+  auto it = inbox_no_.find(staff);
+  return it == inbox_no_.end() ? nullptr : inboxes_[it->second].get();
+}
+
+conversation_entity* business_partition::find_conversation(conversation_id id) {
+  auto it = convs_.find(id);
+  return it == convs_.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::string> business_partition::owners(const conversation_entity& c) const {
+  const auto& contact = c.state.contact();
+  return owners_of(c.state.assignee(), contact ? &*contact : nullptr, dir_->settings);
+}
+
+conversation_id business_partition::conversation_for(const std::string& number,
+                                                     const std::string& phone, millis at) {
+  auto key = std::make_pair(number, phone);
+  if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
+  auto id = next_conversation_++;
+  auto* num = dir_->find_number(number);
+  auto c = std::make_unique<conversation_entity>(
+      conversation_state(id, number, phone, num ? num->location : "", at));
+  // Linked automatically only when exactly one contact has this phone.
+  if (auto* match = contacts_.single_match(phone)) {
+    c->state.link(match->card());
+    c->contact = match->id;
+  }
+  by_key_.emplace(key, id);
+  by_phone_.emplace(phone, id);
+  conv_order_.push_back(id);
+  convs_.emplace(id, std::move(c));
+  return id;
+}
+
+void business_partition::restore(const persistence::recovered_business& saved) {
+  auto d = std::make_shared<directory>(saved.dir);
+  d->business = id_;
+  for (auto& [id, c] : saved.contacts) {
+    contacts_.upsert(c);
+    // lead-<n> ids are ours: continue after the highest.
+    if (id.rfind("lead-", 0) == 0) {
+      auto n = std::strtoull(id.c_str() + 5, nullptr, 10);
+      next_lead_ = std::max<std::uint64_t>(next_lead_, n + 1);
+    }
+  }
+  for (auto& [key, state] : saved.consent) consent_.set(key.first, key.second, state);
+  set_directory(d);
+  for (auto& [staff, s] : dir_->staff) {
+    auto& inbox = *inboxes_[add_inbox(staff)];
+    auto it = saved.inboxes.find(staff);
+    if (it == saved.inboxes.end()) continue;
+    for (auto id : it->second.pins) inbox.own.set_pinned(id, true);
+    for (auto id : it->second.mutes) inbox.own.set_muted(id, true);
+    for (auto& [id, a] : it->second.alerts) inbox.own.restore_alert(a);
+  }
+  for (auto& [id, c] : saved.conversations) {
+    std::deque<message> msgs;
+    for (auto& [mid, m] : c.messages) {
+      msgs.push_back(m);
+      if (!m.provider_id.empty()) providers_[m.provider_id] = {id, mid};
+      next_message_ = std::max(next_message_, mid + 1);
+    }
+    auto e = std::make_unique<conversation_entity>(conversation_state(c.image, std::move(msgs)));
+    e->contact = c.image.contact ? c.image.contact->id : "";
+    by_key_.emplace(std::make_pair(c.image.number, c.image.phone), id);
+    by_phone_.emplace(c.image.phone, id);
+    conv_order_.push_back(id);
+    index_.place(e->state, owners(*e));
+    for (std::size_t i = 0; i < inboxes_.size(); ++i)
+      if (staff_of_[i])
+        inboxes_[i]->own.adjust_badge(
+            {}, index_.contribution(*staff_of_[i], inboxes_[i]->own, e->state, *dir_));
+    convs_.emplace(id, std::move(e));
+    next_conversation_ = std::max(next_conversation_, id + 1);
+  }
+}
+
+// ---- the conversation -> inbox protocol of one turn ------------------------------------
+
+std::vector<business_partition::viewer_state> business_partition::viewers(
+    const conversation_entity& c) const {
+  std::vector<viewer_state> out(inboxes_.size());
+  for (std::size_t i = 0; i < inboxes_.size(); ++i) {
+    const auto* staff = staff_of_[i];
+    if (!staff) continue;
+    auto& v = out[i];
+    v.acc = index_.access_for(*staff, c.state.id(), *dir_);
+    if (v.acc == access::none) continue;
+    v.read = c.state.read_point_for(staff->id, *dir_);
+    v.contribution = badge_contribution(v.acc, c.state, v.read, inboxes_[i]->own.muted(c.state.id()));
+  }
+  return out;
+}
+
+void business_partition::changed(conversation_entity& c, const std::vector<viewer_state>& before,
+                                 const row_facts& facts_before,
+                                 const std::vector<message>* new_messages,
+                                 const std::vector<std::pair<std::uint16_t, alert_spec>>& alerts) {
+  index_.place(c.state, owners(c));
+  const bool shared_changed = row_facts(c.state) != facts_before;
+  const auto now = viewers(c);
+  const auto id = c.state.id();
+  for (std::size_t i = 0; i < now.size(); ++i) {
+    const auto& was = i < before.size() ? before[i] : viewer_state{};
+    const auto& is = now[i];
+    auto no = static_cast<std::uint16_t>(i);
+    if (was.contribution != is.contribution) {
+      inbox_note n{inbox_note::kind::badge, no, id};
+      n.before = was.contribution;
+      n.after = is.contribution;
+      notes_.push_back(n);
+    }
+    if (is.acc == access::visible && new_messages && !new_messages->empty()) {
+      inbox_note n{inbox_note::kind::messages, no, id};
+      n.messages = new_messages;
+      notes_.push_back(n);
+    }
+    if (was.acc != is.acc || (is.acc != access::none && (shared_changed || !(was.read == is.read))))
+      notes_.push_back(inbox_note{inbox_note::kind::row, no, id});
+    if (is.acc != access::visible) continue;
+    for (auto& [to, spec] : alerts) {
+      if (to != no) continue;
+      inbox_note n{inbox_note::kind::alert, no, id};
+      n.alert = spec.kind;
+      n.message_no = spec.message;
+      n.at = spec.at;
+      notes_.push_back(n);
+    }
+  }
+}
+
+void business_partition::emit(inbox_entity& inbox, staff_event ev) {
+  if (!inbox.logging) return;
+  ev.seq = inbox.next_seq++;
+  for (auto& sub : inbox.subscribers) self_->send(sub, ev);
+  inbox.recent.push_back(std::move(ev));
+  if (inbox.recent.size() > kEventsKept) inbox.recent.pop_front();
+}
+
+// Each inbox handles what the conversations told it this turn, in order.
+void business_partition::drain() {
+  std::vector<std::uint16_t> touched;
+  for (auto& n : notes_) {
+    auto& inbox = *inboxes_[n.inbox];
+    switch (n.what) {
+      case inbox_note::kind::badge:
+        if (!inbox.touched) {
+          inbox.touched = true;
+          inbox.badge_at_turn_start = inbox.own.current_badge();
+          touched.push_back(n.inbox);
+        }
+        inbox.own.adjust_badge(n.before, n.after);
+        break;
+      case inbox_note::kind::messages:
+        if (!inbox.logging) break;
+        for (auto& m : *n.messages) {
+          staff_event ev;
+          ev.kind = event_kind::message;
+          ev.msg = m;
+          emit(inbox, std::move(ev));
+        }
+        break;
+      case inbox_note::kind::row: {
+        if (!inbox.logging) break;
+        staff_event ev;
+        ev.kind = event_kind::conversation;
+        if (const auto* staff = staff_of_[n.inbox])
+          ev.row = index_.row(*staff, inbox.own, n.conversation, *dir_);
+        if (!ev.row) ev.removed = n.conversation;
+        emit(inbox, std::move(ev));
+        break;
+      }
+      case inbox_note::kind::alert:
+        if (auto a = inbox.own.raise_alert(n.alert, n.conversation, n.message_no, n.at)) {
+          inbox.raised.push_back(*a);
+          staff_event ev;
+          ev.kind = event_kind::alert;
+          ev.alert_value = *a;
+          emit(inbox, std::move(ev));
+        }
+        break;
+    }
+  }
+  notes_.clear();
+  for (auto no : touched) {
+    auto& inbox = *inboxes_[no];
+    inbox.touched = false;
+    if (inbox.own.current_badge() == inbox.badge_at_turn_start) continue;
+    staff_event ev;
+    ev.kind = event_kind::badge;
+    ev.badge_value = inbox.own.current_badge();
+    emit(inbox, std::move(ev));
+  }
+}
+
+void business_partition::begin_records() { records_ = std::make_shared<record_wait>(); }
+
+void business_partition::write(std::string record) {
+  if (!journal_.durable()) return;
+  if (!records_) begin_records();
+  auto wait = records_;
+  ++wait->left;
+  journal_.write(std::move(record), [wait](status s) {
+    if (!s && wait->outcome) wait->outcome = std::move(s);
+    if (--wait->left == 0 && wait->then) {
+      auto then = std::move(wait->then);
+      then(wait->outcome);
+    }
+  });
+}
+
+void business_partition::write_conversation(const conversation_entity& c,
+                                            std::vector<message> changed) {
+  if (!journal_.durable()) return;
+  write(persistence::encode_record(
+      persistence::conversation_record{id_, c.state.image(), std::move(changed)}));
+}
+
+void business_partition::finish(std::function<void(status)> then) {
+  drain();
+  for (auto& inbox : inboxes_) {
+    if (inbox->raised.empty()) continue;
+    // Alerts are the inbox's own state: durable with the turn that raised them.
+    write(persistence::encode_record(
+        persistence::inbox_record{id_, inbox->own.staff_id(),
+                                  persistence::inbox_record::change::alert_raised, 0,
+                                  std::move(inbox->raised)}));
+    inbox->raised.clear();
+  }
+  auto wait = std::move(records_);
+  records_.reset();
+  if (!wait || wait->left == 0) {
+    then(wait ? wait->outcome : status(unit{}));
+    return;
+  }
+  wait->then = std::move(then);
+}
+
+result<const staff_member*> business_partition::acting_staff(const op_context& ctx,
+                                                             right needed) const {
+  auto* s = dir_->find_staff(ctx.as);
+  if (!s) return make_error(errc::permission_denied, "unknown staff member `" + ctx.as + "`");
+  if (!s->has(needed))
+    return make_error(errc::permission_denied, "missing right `"s + to_string(needed) + "`");
+  return s;
+}
+
+message business_partition::new_message(direction dir, message_kind kind, std::string body,
+                                        std::vector<media_item> media, millis at) {
+  message m;
+  m.id = next_message_++;
+  m.dir = dir;
+  m.kind = kind;
+  auto seg = count_segments(body);
+  m.encoding = seg.encoding;
+  m.segments = seg.segments;
+  m.body = std::move(body);
+  m.media = std::move(media);
+  m.status = dir == direction::in ? message_status::received : message_status::queued;
+  m.at = at;
+  return m;
+}
+
+// Parsing a phone with libphonenumber costs microseconds (regular expressions); bursts
+// repeat the same numbers, so answers are cached. Two generations approximate LRU in O(1):
+// when the young one is full it becomes the old one, and a hit in the old one is promoted.
+result<std::string> business_partition::normalized_phone(const std::string& raw) {
+  if (auto it = phone_cache_.find(raw); it != phone_cache_.end()) return it->second;
+  if (auto it = phone_cache_old_.find(raw); it != phone_cache_old_.end()) {
+    auto e164 = it->second;
+    remember_phone(raw, e164);
+    return e164;
+  }
+  auto r = normalize_phone(raw, dir_->region);
+  if (r) remember_phone(raw, r.value());
+  return r;
+}
+
+void business_partition::remember_phone(const std::string& raw, const std::string& e164) {
+  if (phone_cache_.size() >= kPhoneCacheGeneration) {
+    phone_cache_old_ = std::move(phone_cache_);
+    phone_cache_.clear();
+  }
+  phone_cache_.emplace(raw, e164);
+}
+
+// ---- carrier ----------------------------------------------------------------------------
+
+caf::result<inbound_results> business_partition::inbound(const op_context& ctx,
+                                                         inbound_batch& batch) {
+  auto out = std::make_shared<inbound_results>(batch.items.size(),
+                                               fail<inbound_reply>(errc::unavailable, "?"));
+  // Messages per conversation, in batch order, with their index in the batch.
+  std::map<conversation_id, std::vector<std::pair<std::size_t, message>>> groups;
+  std::vector<outbound_sms> replies;  // consent texts to hand over once stored
+  std::vector<std::size_t> stored_items;
+  std::vector<std::pair<std::size_t, std::pair<conversation_id, message_id>>> duplicates;
+  const auto& dir = *dir_;
+  begin_records();
+  for (std::size_t i = 0; i < batch.items.size(); ++i) {
+    auto& item = batch.items[i];
+    auto to = normalized_phone(item.to);
+    if (!to || !dir.find_number(*to)) {
+      (*out)[i] = fail<inbound_reply>(errc::not_found, "`to` is not a number of this business");
+      continue;
+    }
+    auto from = normalized_phone(item.from);
+    if (!from) {
+      (*out)[i] = result<inbound_reply>(std::move(from).error());
+      continue;
+    }
+    if (auto ok = validate_body(item.body); !ok) {
+      (*out)[i] = result<inbound_reply>(ok.error());
+      continue;
+    }
+    if (auto ok = validate_media(item.media); !ok) {
+      (*out)[i] = result<inbound_reply>(ok.error());
+      continue;
+    }
+    if (!item.provider_id.empty()) {
+      if (auto it = providers_.find(item.provider_id); it != providers_.end()) {
+        duplicates.emplace_back(i, it->second);  // answered once the batch is applied
+        continue;
+      }
+    }
+    millis at = item.at ? *item.at : op_time(ctx);
+    auto conv = conversation_for(*to, *from, at);
+    auto m = new_message(direction::in, message_kind::manual, item.body, item.media, at);
+    m.provider_id = item.provider_id;
+    if (!m.provider_id.empty()) providers_[m.provider_id] = {conv, m.id};
+    auto& group = groups[conv];
+    group.emplace_back(i, std::move(m));
+    stored_items.push_back(i);
+    // Consent keywords: the keyword itself stays an ordinary inbound message.
+    if (auto kw = classify_keyword(item.body); kw != consent_keyword::none) {
+      auto before = consent_.get(*from, *to);
+      auto outcome = apply_keyword(before, kw);
+      consent_.set(*from, *to, outcome.next);
+      // Consent changes are journaled before the messages that caused them (the journal
+      // keeps order), and the batch is acknowledged only when they are durable too.
+      if (outcome.next != before)
+        write(persistence::encode_record(
+            persistence::consent_record{id_, *from, *to, outcome.next}));
+      if (auto text = consent_text(outcome.reply); !text.empty()) {
+        auto sys = new_message(direction::out, message_kind::system, text, {}, at);
+        replies.push_back(
+            outbound_sms{id_, conv, sys.id, message_kind::system, *to, *from, text, {}});
+        group.emplace_back(SIZE_MAX, std::move(sys));
+      }
+    }
+  }
+  // Each conversation stores its messages and tells its inboxes once for the batch.
+  std::vector<std::vector<message>> new_messages;
+  new_messages.reserve(groups.size());
+  for (auto& [conv_id, items] : groups) {
+    auto& c = *convs_.at(conv_id);
+    auto before = viewers(c);
+    row_facts facts(c.state);
+    std::vector<message> stored;
+    stored.reserve(items.size());
+    auto& visible = new_messages.emplace_back();
+    std::vector<std::pair<std::uint16_t, alert_spec>> alerts;
+    for (auto& [i, m] : items) {
+      auto fx = c.state.append(std::move(m), dir);
+      const message& kept = c.state.messages().back();
+      stored.push_back(kept);
+      if (i != SIZE_MAX) (*out)[i] = inbound_reply{conv_id, kept, false};
+      if (!fx.visible) continue;
+      visible.push_back(kept);
+      if (kept.dir != direction::in) continue;
+      auto subject = c.state.subject(dir.settings);
+      for (auto& staff : inbound_alert_recipients(dir, subject, c.state.last_manual_sender()))
+        if (auto it = inbox_no_.find(staff); it != inbox_no_.end())
+          alerts.emplace_back(it->second, alert_spec{alert_kind::message, kept.id, kept.at});
+    }
+    changed(c, before, facts, &visible, alerts);
+    write_conversation(c, std::move(stored));
+  }
+  for (auto& [i, ids] : duplicates) {
+    auto* c = find_conversation(ids.first);
+    const message* m = c ? c->state.find(ids.second) : nullptr;
+    if (m)
+      (*out)[i] = inbound_reply{ids.first, *m, true};
+    else
+      (*out)[i] = fail<inbound_reply>(errc::not_found, "no such message");
+  }
+  auto rp = self_->make_response_promise<inbound_results>();
+  finish([this, out, rp, replies = std::move(replies),
+          stored_items = std::move(stored_items)](status s) mutable {
+    if (!s) {
+      // Not durable: acknowledge none of the messages stored by this batch.
+      for (auto i : stored_items) (*out)[i] = result<inbound_reply>(s.error());
+    } else {
+      for (auto& sms : replies) hand_over(sms);
+    }
+    rp.deliver(std::move(*out));
+  });
+  return rp;
+}
+
+std::string business_partition::consent_text(consent_reply r) const {
+  const auto& s = dir_->settings;
+  switch (r) {
+    case consent_reply::none:
+      return {};
+    case consent_reply::opt_out_confirmation:
+      return s.opt_out_text;
+    case consent_reply::opt_in_confirmation:
+      return s.opt_in_confirmation_text;
+    case consent_reply::help:
+      return s.help_text;
+  }
+  return {};
+}
+
+// Hands a stored outbound message to the carrier. Consent is checked again here, in the
+// shard that applies STOP, so nothing reaches the gateway for a phone that is opted out at
+// that moment (the consent texts themselves excepted).
+void business_partition::hand_over(outbound_sms sms, caf::response_promise rp) {
+  auto conv = sms.conversation;
+  auto id = sms.message;
+  if (sms.kind != message_kind::system) {
+    auto ok = check_send_consent(consent_.get(sms.to, sms.from), dir_->settings.consent);
+    if (!ok) {
+      finish_hand_over(conv, id, fail<std::string>(ok.error().code, ok.error().message), rp);
+      return;
+    }
+  }
+  if (!outbound_) {
+    finish_hand_over(conv, id, fail<std::string>(errc::unavailable, "no gateway"), rp);
+    return;
+  }
+  auto me = caf::actor_cast<caf::actor>(self_);
+  auto business = id_;
+  pending_replies_[id] = rp;
+  outbound_->submit(std::move(sms), [me, business, conv, id](result<std::string> provider) {
+    caf::anon_send(me, provider_result{business, conv, id, std::move(provider)});
+  });
+}
+
+void business_partition::on_provider(provider_result& r) {
+  caf::response_promise rp;
+  if (auto it = pending_replies_.find(r.message); it != pending_replies_.end()) {
+    rp = it->second;
+    pending_replies_.erase(it);
+  }
+  finish_hand_over(r.conversation, r.message, std::move(r.provider), rp);
+}
+
+void business_partition::finish_hand_over(conversation_id conv, message_id id,
+                                          result<std::string> provider,
+                                          caf::response_promise rp) {
+  auto* c = find_conversation(conv);
+  if (!c) return;
+  if (!c->state.find(id)) {
+    if (rp.pending()) rp.deliver(fail<send_reply>(errc::not_found, "no such message"));
+    return;
+  }
+  begin_records();
+  auto before = viewers(*c);
+  row_facts facts(c->state);
+  if (provider) {
+    providers_[provider.value()] = {conv, id};
+    c->state.set_provider_id(id, provider.value());
+  } else {
+    c->state.update_status(id, message_status::failed, to_string(provider.error().code));
+  }
+  message m = *c->state.find(id);
+  changed(*c, before, facts, nullptr, {});
+  // The provider id must be durable too: status callbacks and duplicates find the message
+  // by it after a restart.
+  write_conversation(*c, {m});
+  finish([rp, conv, m](status s) mutable {
+    if (!rp.pending()) return;
+    if (s)
+      rp.deliver(result<send_reply>(send_reply{conv, m}));
+    else
+      rp.deliver(result<send_reply>(s.error()));
+  });
+}
+
+caf::result<result<status_reply>> business_partition::status_callback(const op_context&,
+                                                                      status_request& req) {
+  auto it = providers_.find(req.provider_id);
+  if (it == providers_.end()) return fail<status_reply>(errc::not_found, "unknown provider_id");
+  auto [conv, id] = it->second;
+  auto* c = find_conversation(conv);
+  if (!c || !c->state.find(id)) return fail<status_reply>(errc::not_found, "no such message");
+  begin_records();
+  auto before = viewers(*c);
+  row_facts facts(c->state);
+  c->state.update_status(id, req.status, req.error_code);
+  message m = *c->state.find(id);
+  changed(*c, before, facts, nullptr, {});
+  write_conversation(*c, {m});
+  auto rp = self_->make_response_promise<result<status_reply>>();
+  finish([rp, m](status s) mutable {
+    if (s)
+      rp.deliver(result<status_reply>(status_reply{m}));
+    else
+      rp.deliver(result<status_reply>(s.error()));
+  });
+  return rp;
+}
+
+// ---- sending ----------------------------------------------------------------------------
+
+caf::result<result<send_reply>> business_partition::send(const op_context& ctx,
+                                                        send_request& req) {
+  const auto& dir = *dir_;
+  std::string author;
+  if (req.kind == message_kind::system)
+    return fail<send_reply>(errc::invalid_argument, "`system` messages are the engine's own");
+  if (req.kind == message_kind::manual) {
+    auto who = acting_staff(ctx, right::send_sms);
+    if (!who) return result<send_reply>(who.error());
+    author = ctx.as;
+  }
+  auto rp = self_->make_response_promise<result<send_reply>>();
+  auto refuse = [&rp](error e) {
+    rp.deliver(result<send_reply>(std::move(e)));
+    return rp;
+  };
+  if (req.conversation) {
+    auto* c = find_conversation(*req.conversation);
+    if (!c) return refuse(make_error(errc::not_found, "no such conversation"));
+    if (req.kind == message_kind::manual) {
+      auto* staff = dir.find_staff(ctx.as);
+      if (!staff || index_.access_for(*staff, c->state.id(), dir) == access::none)
+        return refuse(make_error(errc::not_found, "no such conversation"));
+    }
+    send_to(ctx, req, c->state.number(), c->state.phone(), author, rp);
+    return rp;
+  }
+  std::string phone;
+  if (!req.contact.empty()) {
+    auto* c = contacts_.find(req.contact);
+    if (!c) return refuse(make_error(errc::not_found, "no such contact"));
+    // The contact's first phone that can receive SMS.
+    result<std::string> last = fail<std::string>(errc::invalid_phone, "contact has no phone");
+    for (auto& p : c->phones) {
+      last = normalize_mobile(p, dir.region);
+      if (last) break;
+    }
+    if (!last) return refuse(last.error());
+    phone = last.value();
+  } else if (!req.phone.empty()) {
+    auto p = normalize_mobile(req.phone, dir.region);
+    if (!p) return refuse(p.error());
+    phone = p.value();
+  } else {
+    return refuse(make_error(errc::invalid_argument, "give a conversation, contact or phone"));
+  }
+  std::string number = dir.sending_number();
+  if (!req.number.empty()) {
+    auto n = normalize_phone(req.number, dir.region);
+    if (!n || !dir.find_number(*n))
+      return refuse(make_error(errc::not_found, "`number` is not a number of this business"));
+    number = *n;
+  }
+  if (number.empty()) return refuse(make_error(errc::invalid_argument, "the business has no number"));
+  send_to(ctx, req, number, phone, author, rp);
+  return rp;
+}
+
+void business_partition::send_to(const op_context& ctx, const send_request& req,
+                                 const std::string& number, const std::string& phone,
+                                 const std::string& author,
+                                 caf::typed_response_promise<result<send_reply>> rp) {
+  const auto& dir = *dir_;
+  auto refuse = [&rp](error e) { rp.deliver(result<send_reply>(std::move(e))); };
+  // A sending number given explicitly must match a conversation's own.
+  if (req.conversation && !req.number.empty()) {
+    auto n = normalize_phone(req.number, dir.region);
+    if (!n || *n != number)
+      return refuse(make_error(errc::invalid_argument, "`number` differs from the conversation's"));
+  }
+  std::string body = req.body;
+  if (!req.template_name.empty()) {
+    auto it = dir.templates.find(req.template_name);
+    if (it == dir.templates.end()) return refuse(make_error(errc::not_found, "no such template"));
+    template_vars vars;
+    vars.business_name = dir.name;
+    const contact* c = !req.contact.empty() ? contacts_.find(req.contact) : nullptr;
+    if (!c) {
+      if (auto key = by_key_.find(std::make_pair(number, phone)); key != by_key_.end()) {
+        auto& linked = convs_.at(key->second)->contact;
+        if (!linked.empty()) c = contacts_.find(linked);
+      }
+      if (!c) c = contacts_.single_match(phone);
+    }
+    if (c) {
+      vars.first_name = c->first_name;
+      vars.last_name = c->last_name;
+    }
+    body = render_template(it->second.body, vars);
+  }
+  if (body.empty() && req.media.empty())
+    return refuse(make_error(errc::invalid_argument, "a message needs a body or media"));
+  if (auto ok = validate_body(body); !ok) return refuse(ok.error());
+  if (auto ok = validate_media(req.media); !ok) return refuse(ok.error());
+  if (auto ok = check_send_consent(consent_.get(phone, number), dir.settings.consent); !ok)
+    return refuse(ok.error());
+  millis at = op_time(ctx);
+  auto conv = conversation_for(number, phone, at);
+  auto m = new_message(direction::out, req.kind, body, req.media, at);
+  m.author = author;
+  outbound_sms sms{id_, conv, m.id, req.kind, number, phone, body, req.media};
+  auto& c = *convs_.at(conv);
+  begin_records();
+  auto before = viewers(c);
+  row_facts facts(c.state);
+  c.state.append(std::move(m), dir);
+  auto kept = c.state.messages().back();
+  auto shown = std::make_shared<std::vector<message>>();
+  if (kept.visible()) shown->push_back(kept);
+  changed(c, before, facts, shown.get(), {});
+  write_conversation(c, {kept});
+  caf::response_promise untyped = rp;
+  finish([this, sms, untyped, shown](status s) mutable {
+    if (!s) {
+      untyped.deliver(result<send_reply>(s.error()));
+      return;
+    }
+    hand_over(sms, untyped);
+  });
+}
+
+// ---- consent ----------------------------------------------------------------------------
+
+result<std::pair<std::string, std::string>> business_partition::consent_key(
+    const std::string& raw_phone, const std::string& raw_number) {
+  const auto& dir = *dir_;
+  auto phone = normalize_phone(raw_phone, dir.region);
+  if (!phone) return phone.error();
+  std::string number = dir.sending_number();
+  if (!raw_number.empty()) {
+    auto n = normalize_phone(raw_number, dir.region);
+    if (!n || !dir.find_number(*n))
+      return make_error(errc::not_found, "`number` is not a number of this business");
+    number = *n;
+  }
+  if (number.empty()) return make_error(errc::invalid_argument, "the business has no number");
+  return std::make_pair(*phone, number);
+}
+
+result<consent_state_reply> business_partition::consent_get(const op_context&,
+                                                           consent_get_args& req) {
+  auto key = consent_key(req.phone, req.number);
+  if (!key) return key.error();
+  return consent_state_reply{consent_.get(key->first, key->second)};
+}
+
+caf::result<result<consent_state_reply>> business_partition::consent_request(
+    const op_context& ctx, consent_request_args& req) {
+  auto key = consent_key(req.phone, req.number);
+  if (!key) return result<consent_state_reply>(key.error());
+  auto [phone, number] = key.value();
+  auto state = consent_.get(phone, number);
+  if (state == consent_state::no)
+    return fail<consent_state_reply>(errc::opted_out, "the phone opted out; it must text START");
+  if (state == consent_state::yes) return result<consent_state_reply>(consent_state_reply{state});
+  if (auto mobile = normalize_mobile(phone, dir_->region); !mobile)
+    return result<consent_state_reply>(mobile.error());
+  begin_records();
+  consent_.set(phone, number, consent_state::pending);
+  // Journaled before the message, so it is durable with it.
+  write(persistence::encode_record(
+      persistence::consent_record{id_, phone, number, consent_state::pending}));
+  millis at = op_time(ctx);
+  auto conv = conversation_for(number, phone, at);
+  auto text = dir_->settings.opt_in_request_text;
+  auto m = new_message(direction::out, message_kind::system, text, {}, at);
+  outbound_sms sms{id_, conv, m.id, message_kind::system, number, phone, text, {}};
+  auto& c = *convs_.at(conv);
+  auto before = viewers(c);
+  row_facts facts(c.state);
+  c.state.append(std::move(m), *dir_);
+  changed(c, before, facts, nullptr, {});
+  write_conversation(c, {c.state.messages().back()});
+  auto rp = self_->make_response_promise<result<consent_state_reply>>();
+  finish([this, rp, sms](status s) mutable {
+    if (!s) {
+      rp.deliver(result<consent_state_reply>(s.error()));
+      return;
+    }
+    hand_over(sms);
+    rp.deliver(result<consent_state_reply>(consent_state_reply{consent_state::pending}));
+  });
+  return rp;
+}
+
+// ---- admin ------------------------------------------------------------------------------
+
+// Re-evaluates every conversation for every inbox after a directory change (rights,
+// locations, visibility, read mode, owners): only rows and badges that changed move.
+template <class Fn>
+void business_partition::change_directory(Fn&& mutate, std::function<void(status)> done) {
+  auto next = std::make_shared<directory>(*dir_);
+  mutate(*next);
+  begin_records();
+  write(persistence::encode_record(persistence::directory_record{business_no_, *next}));
+  // Every conversation's viewers before and after: under the old directory, then the new.
+  std::vector<std::vector<viewer_state>> before;
+  std::vector<row_facts> facts;
+  before.reserve(conv_order_.size());
+  facts.reserve(conv_order_.size());
+  for (auto id : conv_order_) {
+    before.push_back(viewers(*convs_.at(id)));
+    facts.emplace_back(convs_.at(id)->state);
+  }
+  set_directory(next);
+  for (auto& [staff, s] : dir_->staff) add_inbox(staff);
+  for (std::size_t k = 0; k < conv_order_.size(); ++k)
+    changed(*convs_.at(conv_order_[k]), before[k], facts[k], nullptr, {});
+  finish(std::move(done));
+}
+
+caf::result<result<unit>> business_partition::business_put(const op_context&,
+                                                          business_put_request& req) {
+  auto region = req.region.empty() ? dir_->region : req.region;
+  if (region.size() != 2 || !std::isupper(static_cast<unsigned char>(region[0])) ||
+      !std::isupper(static_cast<unsigned char>(region[1])))
+    return fail<unit>(errc::invalid_argument, "region must be an ISO 3166 code like \"US\"");
+  std::string default_number;
+  if (!req.default_number.empty()) {
+    auto n = normalize_phone(req.default_number, region);
+    if (!n) return result<unit>(n.error());
+    default_number = *n;
+  }
+  if (req.settings.timezone) {
+    if (auto ok = format_local_time(0, *req.settings.timezone); !ok)
+      return fail<unit>(errc::invalid_argument,
+                        "unknown time zone `" + *req.settings.timezone + "`");
+  }
+  auto rp = self_->make_response_promise<result<unit>>();
+  if (region != dir_->region) {
+    phone_cache_.clear();
+    phone_cache_old_.clear();
+  }
+  change_directory(
+      [&](directory& d) {
+        d.name = req.name;
+        d.region = region;
+        d.default_number = default_number;
+        auto& s = d.settings;
+        const auto& p = req.settings;
+        if (p.read_status && *p.read_status != s.read_status) {
+          s.read_status = *p.read_status;
+          ++d.read_mode_epoch;
+        }
+        if (p.visibility) s.visibility = *p.visibility;
+        if (p.consent) s.consent = *p.consent;
+        if (p.notify_sales) s.notify_sales = *p.notify_sales;
+        if (p.notify_service) s.notify_service = *p.notify_service;
+        if (p.timezone) s.timezone = *p.timezone;
+        if (p.help_text) s.help_text = *p.help_text;
+        if (p.opt_out_text) s.opt_out_text = *p.opt_out_text;
+        if (p.opt_in_request_text) s.opt_in_request_text = *p.opt_in_request_text;
+        if (p.opt_in_confirmation_text) s.opt_in_confirmation_text = *p.opt_in_confirmation_text;
+        if (p.twilio_account_sid) s.twilio_account_sid = *p.twilio_account_sid;
+        if (p.twilio_auth_token) s.twilio_auth_token = *p.twilio_auth_token;
+      },
+      [rp](status s) mutable { rp.deliver(result<unit>(std::move(s))); });
+  return rp;
+}
+
+caf::result<result<number_put_reply>> business_partition::number_put(const op_context&,
+                                                                    number_put_request& req) {
+  auto n = normalize_phone(req.number, dir_->region);
+  if (!n) return result<number_put_reply>(n.error());
+  auto rp = self_->make_response_promise<result<number_put_reply>>();
+  auto number = *n;
+  change_directory([&](directory& d) { d.numbers[number] = number_info{number, req.location}; },
+                   [rp, number](status s) mutable {
+                     if (!s)
+                       rp.deliver(result<number_put_reply>(s.error()));
+                     else
+                       rp.deliver(result<number_put_reply>(number_put_reply{number}));
+                   });
+  return rp;
+}
+
+caf::result<result<unit>> business_partition::staff_put(const op_context&,
+                                                       staff_put_request& req) {
+  if (req.staff.empty()) return fail<unit>(errc::invalid_argument, "`staff` is required");
+  auto rp = self_->make_response_promise<result<unit>>();
+  change_directory(
+      [&](directory& d) {
+        d.staff[req.staff] =
+            staff_member{req.staff, req.name, req.rights, req.locations, req.subscribe_all};
+      },
+      [rp](status s) mutable { rp.deliver(result<unit>(std::move(s))); });
+  return rp;
+}
+
+caf::result<result<unit>> business_partition::template_put(const op_context&,
+                                                          template_put_request& req) {
+  if (req.name.empty())
+    return result<unit>(make_error(errc::invalid_argument, "`template` is required"));
+  if (auto ok = validate_body(req.body); !ok) return result<unit>(ok.error());
+  auto next = std::make_shared<directory>(*dir_);
+  next->templates[req.name] = text_template{req.name, req.body};
+  set_directory(next);  // templates change no view: nothing to refresh
+  begin_records();
+  write(persistence::encode_record(persistence::directory_record{business_no_, *dir_}));
+  auto rp = self_->make_response_promise<result<unit>>();
+  finish([rp](status s) mutable { rp.deliver(result<unit>(std::move(s))); });
+  return rp;
+}
+
+caf::result<result<contact_put_reply>> business_partition::contact_put(const op_context&,
+                                                                      contact_put_request& req) {
+  auto c = std::move(req.value);
+  if (c.id.empty()) return fail<contact_put_reply>(errc::invalid_argument, "`contact` is required");
+  std::vector<std::string> phones;
+  for (auto& raw : c.phones) {
+    auto p = normalize_phone(raw, dir_->region);
+    if (!p) return result<contact_put_reply>(p.error());
+    phones.push_back(*p);
+  }
+  c.phones = phones;
+  auto id = c.id;
+  begin_records();
+  write(persistence::encode_record(persistence::contact_record{id_, c}));
+  auto touched = contacts_.upsert(std::move(c));
+  for (auto conv : relink(id, touched)) write_conversation(*convs_.at(conv), {});
+  auto rp = self_->make_response_promise<result<contact_put_reply>>();
+  finish([rp, id, phones](status s) mutable {
+    if (!s)
+      rp.deliver(result<contact_put_reply>(s.error()));
+    else
+      rp.deliver(result<contact_put_reply>(contact_put_reply{id, phones}));
+  });
+  return rp;
+}
+
+// Refreshes the card of conversations linked to `contact_id`, and links unlinked
+// conversations whose phone now matches exactly one contact. Returns those it changed.
+std::vector<conversation_id> business_partition::relink(const std::string& contact_id,
+                                                        const std::vector<std::string>& phones) {
+  std::vector<std::pair<conversation_id, std::optional<contact_card>>> links;
+  for (auto id : conv_order_) {
+    auto& c = *convs_.at(id);
+    if (c.contact == contact_id) {
+      auto* found = contacts_.find(contact_id);
+      links.emplace_back(id, found ? std::optional<contact_card>(found->card()) : std::nullopt);
+    }
+  }
+  for (auto& phone : phones) {
+    auto range = by_phone_.equal_range(phone);
+    for (auto it = range.first; it != range.second; ++it) {
+      auto& c = *convs_.at(it->second);
+      if (!c.contact.empty()) continue;
+      if (auto* match = contacts_.single_match(phone)) {
+        c.contact = match->id;
+        links.emplace_back(it->second, match->card());
+      }
+    }
+  }
+  std::vector<conversation_id> out;
+  for (auto& [id, card] : links) {
+    auto& c = *convs_.at(id);
+    auto before = viewers(c);
+    row_facts facts(c.state);
+    c.state.link(std::move(card));
+    changed(c, before, facts, nullptr, {});
+    out.push_back(id);
+  }
+  return out;
+}
+
+// ---- conversations ----------------------------------------------------------------------
+
+result<conversation_get_reply> business_partition::conversation_get(
+    const op_context& ctx, conversation_get_request& req) {
+  auto who = acting_staff(ctx, right::view_messages);
+  if (!who) return who.error();
+  auto* conv = find_conversation(req.conversation);
+  if (!conv) return make_error(errc::not_found, "no such conversation");
+  std::optional<contact_overview> overview;
+  if (auto* c = contacts_.find(conv->contact)) {
+    contact_overview o;
+    o.value = *c;
+    o.consent = consent_.get(conv->state.phone(), conv->state.number());
+    for (auto& [id, other] : convs_)
+      if (other->contact == c->id) ++o.conversations;
+    overview = std::move(o);
+  }
+  auto* inbox = inbox_of(ctx.as);
+  auto row = inbox ? index_.row(*who.value(), inbox->own, req.conversation, *dir_) : std::nullopt;
+  if (!row) return make_error(errc::not_found, "no such conversation");
+  return conversation_get_reply{std::move(*row), overview};
+}
+
+caf::result<result<messages_reply>> business_partition::conversation_messages(
+    const op_context& ctx, messages_request& req) {
+  auto who = acting_staff(ctx, right::view_messages);
+  if (!who) return result<messages_reply>(who.error());
+  auto* c = find_conversation(req.conversation);
+  if (!c) return fail<messages_reply>(errc::not_found, "no such conversation");
+  const auto& dir = *dir_;
+  if (index_.access_for(*who.value(), c->state.id(), dir) == access::none)
+    return fail<messages_reply>(errc::not_found, "no such conversation");
+  if (req.limit < 1 || req.limit > kMaxPageSize)
+    return fail<messages_reply>(errc::invalid_argument, "limit must be between 1 and 500");
+  // Thread messages only (system texts are not shown), newest page first.
+  const auto& all = c->state.messages();
+  std::vector<const message*> page;
+  for (auto it = all.rbegin(); it != all.rend() && page.size() <= req.limit; ++it) {
+    if (!it->visible()) continue;
+    if (req.before && it->id >= *req.before) continue;
+    page.push_back(&*it);
+  }
+  messages_reply out;
+  if (page.size() > req.limit) {
+    page.pop_back();
+    out.next_before = page.back()->id;
+  }
+  for (auto it = page.rbegin(); it != page.rend(); ++it) out.messages.push_back(**it);
+  if (!req.mark_read) return result<messages_reply>(std::move(out));
+  begin_records();
+  auto before = viewers(*c);
+  row_facts facts(c->state);
+  c->state.mark_read(ctx.as, dir);
+  changed(*c, before, facts, nullptr, {});
+  write_conversation(*c, {});
+  auto rp = self_->make_response_promise<result<messages_reply>>();
+  finish([rp, out = std::move(out)](status s) mutable {
+    if (!s)
+      rp.deliver(result<messages_reply>(s.error()));
+    else
+      rp.deliver(result<messages_reply>(std::move(out)));
+  });
+  return rp;
+}
+
+// Runs one action and reports the acting staff member's row.
+void business_partition::action(const op_context& ctx, const action_request& req,
+                                row_reply reply) {
+  auto who = acting_staff(ctx, right::view_messages);
+  if (!who) return reply(who.error());
+  const staff_member& staff = *who.value();
+  auto* c = find_conversation(req.conversation);
+  if (!c) return reply(make_error(errc::not_found, "no such conversation"));
+  auto* inbox = inbox_of(ctx.as);
+  const auto& dir = *dir_;
+  const auto id = req.conversation;
+  auto acc = index_.access_for(staff, id, dir);
+  switch (req.action) {
+    case conversation_action::pin:
+    case conversation_action::unpin:
+    case conversation_action::mute:
+    case conversation_action::unmute: {
+      // The inbox's own state: no conversation involved.
+      if (!inbox || acc == access::none)
+        return reply(make_error(errc::not_found, "no such conversation"));
+      auto no = inbox_no_.at(ctx.as);
+      auto before = viewers(*c);
+      bool on = req.action == conversation_action::pin || req.action == conversation_action::mute;
+      bool is_pin = req.action == conversation_action::pin || req.action == conversation_action::unpin;
+      bool flipped = is_pin ? inbox->own.set_pinned(id, on) : inbox->own.set_muted(id, on);
+      if (flipped) {
+        auto now = viewers(*c);
+        if (before[no].contribution != now[no].contribution) {
+          inbox_note n{inbox_note::kind::badge, no, id};
+          n.before = before[no].contribution;
+          n.after = now[no].contribution;
+          notes_.push_back(n);
+        }
+        notes_.push_back(inbox_note{inbox_note::kind::row, no, id});
+      }
+      begin_records();
+      drain();
+      auto row = *index_.row(staff, inbox->own, id, dir);
+      if (!flipped) return reply(row);
+      using change = persistence::inbox_record::change;
+      change what = req.action == conversation_action::pin     ? change::pin
+                    : req.action == conversation_action::unpin ? change::unpin
+                    : req.action == conversation_action::mute  ? change::mute
+                                                               : change::unmute;
+      write(persistence::encode_record(
+          persistence::inbox_record{id_, ctx.as, what, id, {}}));
+      return finish([reply, row](status s) {
+        if (s)
+          reply(row);
+        else
+          reply(s.error());
+      });
+    }
+    default:
+      break;
+  }
+  std::optional<contact_card> card;
+  std::string linked;
+  if (req.action == conversation_action::link_contact) {
+    auto* found = contacts_.find(req.contact);
+    if (!found) return reply(make_error(errc::not_found, "no such contact"));
+    card = found->card();
+    linked = found->id;
+  }
+  if (acc == access::none) return reply(make_error(errc::not_found, "no such conversation"));
+  auto need = [&](right r) { return staff.has(r); };
+  begin_records();
+  std::vector<std::pair<std::uint16_t, alert_spec>> alerts;
+  auto before = viewers(*c);
+  row_facts facts(c->state);
+  switch (req.action) {
+    case conversation_action::mark_read:
+      c->state.mark_read(ctx.as, dir);
+      break;
+    case conversation_action::mark_unread:
+      c->state.mark_unread(ctx.as, dir);
+      break;
+    case conversation_action::archive:
+    case conversation_action::unarchive:
+      if (!need(right::manage_messages))
+        return reply(make_error(errc::permission_denied, "archive needs manage_messages"));
+      c->state.set_archived(req.action == conversation_action::archive);
+      break;
+    case conversation_action::hide:
+      if (!need(right::remove_feed))
+        return reply(make_error(errc::permission_denied, "hide needs remove_feed"));
+      c->state.set_hidden(true);
+      break;
+    case conversation_action::assign:
+    case conversation_action::unassign: {
+      if (!need(right::manage_messages))
+        return reply(make_error(errc::permission_denied, "assignment needs manage_messages"));
+      std::string target = req.action == conversation_action::assign ? req.staff : "";
+      if (!target.empty() && !dir.find_staff(target))
+        return reply(make_error(errc::not_found, "no such staff member"));
+      bool moved = c->state.assignee() != target;
+      c->state.set_assignee(target);
+      if (moved && !target.empty())
+        if (auto it = inbox_no_.find(target); it != inbox_no_.end())
+          alerts.emplace_back(it->second, alert_spec{alert_kind::assigned, 0, op_time(ctx)});
+      break;
+    }
+    case conversation_action::link_contact:
+    case conversation_action::create_lead: {
+      if (!need(right::manage_messages))
+        return reply(make_error(errc::permission_denied, "linking needs manage_messages"));
+      if (req.action == conversation_action::create_lead) {
+        if (req.first_name.empty() && req.last_name.empty())
+          return reply(make_error(errc::invalid_argument, "a lead needs a name"));
+        contact lead;
+        do {
+          lead.id = "lead-" + std::to_string(next_lead_++);
+        } while (contacts_.find(lead.id));
+        lead.kind = contact_kind::lead;
+        lead.first_name = req.first_name;
+        lead.last_name = req.last_name;
+        lead.email = req.email;
+        lead.phones = {c->state.phone()};
+        card = lead.card();
+        linked = lead.id;
+        // Journaled before the link that uses it.
+        write(persistence::encode_record(persistence::contact_record{id_, lead}));
+        contacts_.upsert(std::move(lead));
+      }
+      c->state.link(card);
+      c->contact = linked;
+      break;
+    }
+    default:
+      return reply(make_error(errc::invalid_argument, "not a conversation action"));
+  }
+  changed(*c, before, facts, nullptr, alerts);
+  write_conversation(*c, {});
+  finish([this, reply, id, viewer = ctx.as](status s) {
+    if (!s) return reply(s.error());
+    auto* staff = dir_->find_staff(viewer);
+    auto* inbox = inbox_of(viewer);
+    auto* conv = find_conversation(id);
+    if (!staff || !inbox || !conv) return reply(make_error(errc::not_found, "no such conversation"));
+    if (auto row = index_.row(*staff, inbox->own, id, *dir_)) return reply(std::move(*row));
+    // Out of the viewer's reach now (e.g. assigned away): their row as it would show.
+    inbox_row r;
+    r.view = conv->state.view_for(viewer, *dir_);
+    r.current_folder = r.view.current_folder();
+    r.unread_count = r.view.unread_count();
+    r.pinned = inbox->own.pinned(id);
+    r.muted = inbox->own.muted(id);
+    reply(std::move(r));
+  });
+}
+
+caf::result<result<inbox_row>> business_partition::conversation_action(const op_context& ctx,
+                                                                       action_request& req) {
+  auto rp = self_->make_response_promise<result<inbox_row>>();
+  action(ctx, req, [rp](result<inbox_row> r) mutable { rp.deliver(std::move(r)); });
+  return rp;
+}
+
+caf::result<result<bulk_reply>> business_partition::conversation_bulk(const op_context& ctx,
+                                                                     bulk_request& req) {
+  if (req.conversations.size() > kMaxPageSize)
+    return fail<bulk_reply>(errc::invalid_argument, "at most 500 conversations per bulk action");
+  if (req.action == conversation_action::assign ||
+      req.action == conversation_action::link_contact ||
+      req.action == conversation_action::create_lead)
+    return fail<bulk_reply>(errc::invalid_argument,
+                            "this action needs arguments; use conversation.action");
+  auto rp = self_->make_response_promise<result<bulk_reply>>();
+  struct gather {
+    bulk_reply out;
+    std::size_t left = 0;
+    caf::typed_response_promise<result<bulk_reply>> rp;
+  };
+  auto g = std::make_shared<gather>();
+  g->out.results.resize(req.conversations.size());
+  g->left = req.conversations.size();
+  g->rp = rp;
+  if (g->left == 0) {
+    rp.deliver(result<bulk_reply>(std::move(g->out)));
+    return rp;
+  }
+  for (std::size_t i = 0; i < req.conversations.size(); ++i) {
+    g->out.results[i].conversation = req.conversations[i];
+    action_request one;
+    one.conversation = req.conversations[i];
+    one.action = req.action;
+    action(ctx, one, [g, i](result<inbox_row> r) {
+      if (!r) g->out.results[i].failure = r.error();
+      if (--g->left == 0) g->rp.deliver(result<bulk_reply>(std::move(g->out)));
+    });
+  }
+  return rp;
+}
+
+// ---- inbox ------------------------------------------------------------------------------
+
+result<inbox_page> business_partition::inbox_list(const op_context& ctx, inbox_query& q) {
+  auto who = acting_staff(ctx, right::view_messages);
+  if (!who) return who.error();
+  // Naming another assignee needs manage_messages only where it reveals more: with
+  // visibility `all` everyone sees every conversation anyway.
+  bool may_manage = who.value()->has(right::manage_messages) ||
+                    dir_->settings.visibility == visibility_mode::all;
+  auto* inbox = inbox_of(ctx.as);
+  if (!inbox) return make_error(errc::permission_denied, "unknown staff member `" + ctx.as + "`");
+  return index_.list(q, *who.value(), inbox->own, *dir_, may_manage);
+}
+
+result<badge> business_partition::inbox_badge(const op_context& ctx, badge_request&) {
+  auto who = acting_staff(ctx, right::view_messages);
+  if (!who) return who.error();
+  auto* inbox = inbox_of(ctx.as);
+  return inbox ? inbox->own.current_badge() : badge{};
+}
+
+result<std::vector<alert>> business_partition::alerts_list(const op_context& ctx,
+                                                           alerts_list_request& r) {
+  auto who = acting_staff(ctx, right::view_messages);
+  if (!who) return who.error();
+  if (r.limit < 1 || r.limit > kMaxPageSize)
+    return make_error(errc::invalid_argument, "limit must be between 1 and 500");
+  auto* inbox = inbox_of(ctx.as);
+  return inbox ? inbox->own.alerts(r.limit) : std::vector<alert>{};
+}
+
+caf::result<result<unit>> business_partition::alerts_ack(const op_context& ctx,
+                                                         alerts_ack_request& r) {
+  auto who = acting_staff(ctx, right::view_messages);
+  if (!who) return result<unit>(who.error());
+  auto* inbox = inbox_of(ctx.as);
+  if (!inbox) return fail<unit>(errc::not_found, "no such alert");
+  auto ok = inbox->own.ack_alert(r.alert);
+  if (!ok) return result<unit>(ok);
+  alert a;
+  a.id = r.alert;
+  begin_records();
+  write(persistence::encode_record(persistence::inbox_record{
+      id_, ctx.as, persistence::inbox_record::change::alert_acked, 0, {a}}));
+  auto rp = self_->make_response_promise<result<unit>>();
+  finish([rp](status s) mutable { rp.deliver(result<unit>(std::move(s))); });
+  return rp;
+}
+
+result<std::uint64_t> business_partition::subscribe(const op_context& ctx, inbox_subscribe& sub) {
+  auto who = acting_staff(ctx, right::view_messages);
+  if (!who) return who.error();
+  auto* inbox = inbox_of(ctx.as);
+  if (!inbox) return make_error(errc::permission_denied, "unknown staff member `" + ctx.as + "`");
+  // Replay what the subscriber missed, then keep it posted.
+  if (sub.after_seq > 0)
+    for (auto& ev : inbox->recent)
+      if (ev.seq > sub.after_seq) self_->send(sub.subscriber, ev);
+  self_->monitor(sub.subscriber);
+  inbox->subscribers.push_back(sub.subscriber);
+  inbox->logging = true;
+  return inbox->next_seq - 1;
+}
+
+unit business_partition::unsubscribe(const op_context& ctx, inbox_unsubscribe& u) {
+  if (auto* inbox = inbox_of(ctx.as)) {
+    auto& subs = inbox->subscribers;
+    subs.erase(std::remove(subs.begin(), subs.end(), u.subscriber), subs.end());
+  }
+  return unit{};
+}
+
+void business_partition::drop_subscriber(const caf::actor_addr& who) {
+  for (auto& inbox : inboxes_) {
+    auto& subs = inbox->subscribers;
+    subs.erase(std::remove_if(subs.begin(), subs.end(),
+                              [&](const caf::actor& a) { return a.address() == who; }),
+               subs.end());
+  }
+}
+
+result<carrier_account> business_partition::carrier(const op_context&, carrier_account_request&) {
+  const auto& s = dir_->settings;
+  return carrier_account{id_, s.twilio_account_sid, s.twilio_auth_token};
+}
+
+// ---- history and export -----------------------------------------------------------------
+
+result<history_reply> business_partition::contact_history(const op_context& ctx,
+                                                          history_request& req) {
+  auto who = acting_staff(ctx, right::view_messages);
+  if (!who) return who.error();
+  auto* c = contacts_.find(req.contact);
+  if (!c) return make_error(errc::not_found, "no such contact");
+  if (req.limit < 1 || req.limit > kMaxPageSize)
+    return make_error(errc::invalid_argument, "limit must be between 1 and 500");
+  history_reply out;
+  for (auto id : conv_order_) {
+    auto& conv = *convs_.at(id);
+    if (conv.contact != c->id &&
+        std::find(c->phones.begin(), c->phones.end(), conv.state.phone()) == c->phones.end())
+      continue;
+    for (auto& m : conv.state.messages())
+      if (m.visible()) out.messages.push_back(m);
+  }
+  std::sort(out.messages.begin(), out.messages.end(), [](const message& a, const message& b) {
+    return a.at != b.at ? a.at > b.at : a.id > b.id;
+  });
+  if (out.messages.size() > req.limit) out.messages.resize(req.limit);
+  return out;
+}
+
+result<export_reply> business_partition::export_csv(const op_context& ctx, export_request& req) {
+  auto who = acting_staff(ctx, right::export_);
+  if (!who) return who.error();
+  std::vector<const conversation_entity*> convs;
+  if (req.conversation) {
+    auto* c = find_conversation(*req.conversation);
+    if (!c) return make_error(errc::not_found, "no such conversation");
+    convs.push_back(c);
+  } else {
+    for (auto id : conv_order_) convs.push_back(convs_.at(id).get());
+  }
+  struct row_ref {
+    const message* m;
+    const conversation_entity* conv;
+  };
+  std::vector<row_ref> rows;
+  for (auto* c : convs)
+    for (auto& m : c->state.messages()) rows.push_back({&m, c});
+  std::sort(rows.begin(), rows.end(),
+            [](const row_ref& a, const row_ref& b) { return a.m->id < b.m->id; });
+  const auto& tz = dir_->settings.timezone;
+  csv_writer w;
+  w.row(std::vector<std::string_view>(std::begin(kExportColumns), std::end(kExportColumns)));
+  for (auto& r : rows) {
+    auto when = format_local_time(r.m->at, tz);
+    auto id = message_key(r.m->id);
+    auto thread = conversation_key(r.conv->state.id());
+    std::string name;
+    if (const auto& card = r.conv->state.contact()) {
+      auto* c = contacts_.find(card->id);
+      name = c ? c->full_name() : card->full_name();
+    }
+    bool in = r.m->dir == direction::in;
+    const auto& phone = r.conv->state.phone();
+    const auto& number = r.conv->state.number();
+    w.row({id, thread, when ? when->date : "", when ? when->time : "", name, in ? phone : number,
+           in ? number : phone, to_string(r.m->dir), to_string(r.m->kind), to_string(r.m->status),
+           r.m->body});
+  }
+  return export_reply{w.take()};
+}
+
+}  // namespace msgcenter::actors

@@ -1,0 +1,101 @@
+#include "msgcenter/actors/shard.hpp"
+
+#include <absl/container/flat_hash_map.h>
+
+#include "msgcenter/actors/business_partition.hpp"
+#include "msgcenter/actors/message_types.hpp"
+
+namespace msgcenter::actors {
+namespace {
+
+struct shard_state {
+  shard_state(caf::event_based_actor* self, std::shared_ptr<gateway> gw,
+              std::shared_ptr<journal_port> port)
+      : self(self), outbound(std::move(gw)), journal(self, std::move(port)) {}
+  caf::event_based_actor* self;
+  std::shared_ptr<gateway> outbound;
+  durability journal;  ///< one per shard: every business's records and their acks
+  absl::flat_hash_map<std::string, std::unique_ptr<business_partition>> businesses;
+
+  business_partition* find(const std::string& id) {
+    auto it = businesses.find(id);
+    return it == businesses.end() ? nullptr : it->second.get();
+  }
+};
+
+template <class T>
+result<T> no_business() {
+  return result<T>(make_error(errc::not_found, "no such business"));
+}
+
+// Routes (op_context, Req) to the business's partition: `Method` is the partition's member.
+#define MSGCENTER_ROUTE(Req, Reply, Method)                      \
+  [st](op_context & ctx, Req & r) -> caf::result<result<Reply>> { \
+    auto* p = st->find(ctx.business);                            \
+    if (!p) return no_business<Reply>();                         \
+    return p->Method(ctx, r);                                    \
+  }
+
+}  // namespace
+
+caf::actor spawn_shard(caf::actor_system& sys, std::shared_ptr<gateway> outbound,
+                       std::shared_ptr<journal_port> journal) {
+  // State travels as spawn arguments: CAF 0.17 dereferences a null argument tuple for
+  // argument-less function actors (UBSan reports it).
+  auto main = [](caf::event_based_actor* self, std::shared_ptr<gateway> outbound,
+                 std::shared_ptr<journal_port> journal) -> caf::behavior {
+    auto st = std::make_shared<shard_state>(self, std::move(outbound), std::move(journal));
+    self->set_down_handler([st](caf::down_msg& dm) {
+      for (auto& [id, p] : st->businesses) p->drop_subscriber(dm.source);
+    });
+    return {
+        [st](host_business& h) -> unit {
+          auto& slot = st->businesses[h.business];
+          if (!slot) {
+            slot = std::make_unique<business_partition>(st->self, st->journal, h.business,
+                                                        h.business_no, st->outbound);
+            if (h.saved) slot->restore(*h.saved);
+          }
+          return unit{};
+        },
+        MSGCENTER_ROUTE(business_put_request, unit, business_put),
+        MSGCENTER_ROUTE(number_put_request, number_put_reply, number_put),
+        MSGCENTER_ROUTE(staff_put_request, unit, staff_put),
+        MSGCENTER_ROUTE(template_put_request, unit, template_put),
+        MSGCENTER_ROUTE(contact_put_request, contact_put_reply, contact_put),
+        [st](op_context& ctx, inbound_batch& r) -> caf::result<inbound_results> {
+          auto* p = st->find(ctx.business);
+          if (!p)
+            return inbound_results(r.items.size(), no_business<inbound_reply>());
+          return p->inbound(ctx, r);
+        },
+        MSGCENTER_ROUTE(status_request, status_reply, status_callback),
+        MSGCENTER_ROUTE(send_request, send_reply, send),
+        MSGCENTER_ROUTE(consent_get_args, consent_state_reply, consent_get),
+        MSGCENTER_ROUTE(consent_request_args, consent_state_reply, consent_request),
+        MSGCENTER_ROUTE(conversation_get_request, conversation_get_reply, conversation_get),
+        MSGCENTER_ROUTE(messages_request, messages_reply, conversation_messages),
+        MSGCENTER_ROUTE(action_request, inbox_row, conversation_action),
+        MSGCENTER_ROUTE(bulk_request, bulk_reply, conversation_bulk),
+        MSGCENTER_ROUTE(history_request, history_reply, contact_history),
+        MSGCENTER_ROUTE(export_request, export_reply, export_csv),
+        MSGCENTER_ROUTE(inbox_query, inbox_page, inbox_list),
+        MSGCENTER_ROUTE(badge_request, badge, inbox_badge),
+        MSGCENTER_ROUTE(alerts_list_request, std::vector<alert>, alerts_list),
+        MSGCENTER_ROUTE(alerts_ack_request, unit, alerts_ack),
+        MSGCENTER_ROUTE(inbox_subscribe, std::uint64_t, subscribe),
+        [st](op_context& ctx, inbox_unsubscribe& r) -> unit {
+          if (auto* p = st->find(ctx.business)) p->unsubscribe(ctx, r);
+          return unit{};
+        },
+        MSGCENTER_ROUTE(carrier_account_request, carrier_account, carrier),
+        [st](provider_result& r) {
+          if (auto* p = st->find(r.business)) p->on_provider(r);
+        },
+        [st](journal_ack& ack) { st->journal.on_ack(ack); },
+    };
+  };
+  return sys.spawn(main, std::move(outbound), std::move(journal));
+}
+
+}  // namespace msgcenter::actors

@@ -1,0 +1,304 @@
+#include "msgcenter/core/shared_inbox.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "msgcenter/core/search.hpp"
+#include "msgcenter/core/text.hpp"
+
+namespace msgcenter {
+namespace {
+
+// Cursor: "<phase>.<activity>.<id>" of the last row returned; phase 0 = pinned rows,
+// 1 = the rest. The same format as inbox_view's: clients cannot tell the two apart.
+struct cursor_pos {
+  int phase = 0;
+  millis activity = 0;
+  conversation_id id = 0;
+};
+
+std::string encode_cursor(const cursor_pos& c) {
+  return std::to_string(c.phase) + "." + std::to_string(c.activity) + "." + std::to_string(c.id);
+}
+
+std::optional<cursor_pos> decode_cursor(std::string_view s) {
+  cursor_pos c;
+  const char* p = s.data();
+  const char* end = s.data() + s.size();
+  auto r1 = std::from_chars(p, end, c.phase);
+  if (r1.ec != std::errc{} || r1.ptr == end || *r1.ptr != '.' || c.phase < 0 || c.phase > 1)
+    return std::nullopt;
+  auto r2 = std::from_chars(r1.ptr + 1, end, c.activity);
+  if (r2.ec != std::errc{} || r2.ptr == end || *r2.ptr != '.') return std::nullopt;
+  auto r3 = std::from_chars(r2.ptr + 1, end, c.id);
+  if (r3.ec != std::errc{} || r3.ptr != end) return std::nullopt;
+  return c;
+}
+
+bool folder_matches(folder_filter f, folder actual) {
+  switch (f) {
+    case folder_filter::inbox:
+      return actual != folder::archived;
+    case folder_filter::all:
+      return true;
+    case folder_filter::unread:
+      return actual == folder::unread;
+    case folder_filter::read:
+      return actual == folder::read;
+    case folder_filter::replied:
+      return actual == folder::replied;
+    case folder_filter::archived:
+      return actual == folder::archived;
+  }
+  return false;
+}
+
+}  // namespace
+
+// ---- staff_inbox --------------------------------------------------------------------------
+
+bool staff_inbox::set_pinned(conversation_id id, bool on) {
+  return on ? pins_.insert(id).second : pins_.erase(id) > 0;
+}
+
+bool staff_inbox::set_muted(conversation_id id, bool on) {
+  return on ? mutes_.insert(id).second : mutes_.erase(id) > 0;
+}
+
+void staff_inbox::adjust_badge(const badge& before, const badge& after) noexcept {
+  badge_.unread_conversations += after.unread_conversations - before.unread_conversations;
+  badge_.unread_messages += after.unread_messages - before.unread_messages;
+}
+
+std::optional<alert> staff_inbox::raise_alert(alert_kind kind, conversation_id conversation,
+                                              message_id message, millis at) {
+  if (muted(conversation)) return std::nullopt;
+  alert a{next_alert_++, kind, conversation, message, at, false};
+  alerts_.push_back(a);
+  if (alerts_.size() > kMaxAlertsKept) alerts_.pop_front();
+  return a;
+}
+
+std::vector<alert> staff_inbox::alerts(std::size_t limit) const {
+  std::vector<alert> out;
+  for (auto it = alerts_.rbegin(); it != alerts_.rend() && out.size() < limit; ++it)
+    out.push_back(*it);
+  return out;
+}
+
+status staff_inbox::ack_alert(alert_id id) {
+  auto it = std::lower_bound(alerts_.begin(), alerts_.end(), id,
+                             [](const alert& a, alert_id v) { return a.id < v; });
+  if (it == alerts_.end() || it->id != id) return make_error(errc::not_found, "no such alert");
+  it->acked = true;
+  return unit{};
+}
+
+void staff_inbox::restore_alert(const alert& a) {
+  alerts_.push_back(a);
+  if (alerts_.size() > kMaxAlertsKept) alerts_.pop_front();
+  next_alert_ = std::max(next_alert_, a.id + 1);
+}
+
+std::vector<conversation_id> staff_inbox::pins() const {
+  std::vector<conversation_id> out(pins_.begin(), pins_.end());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<conversation_id> staff_inbox::mutes() const {
+  std::vector<conversation_id> out(mutes_.begin(), mutes_.end());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// ---- conversation_index -------------------------------------------------------------------
+
+void conversation_index::place(const conversation_state& c, std::vector<std::string> owners) {
+  auto [it, fresh] = entries_.try_emplace(c.id());
+  auto& e = it->second;
+  const order_key now{c.last_activity(), c.id()};
+  if (!fresh) {
+    const order_key was{e.activity, c.id()};
+    if (e.activity != c.last_activity()) {
+      all_.erase(was);
+      all_.emplace(now, &c);
+    }
+    if (e.owners != owners || e.activity != c.last_activity()) {
+      for (auto& o : e.owners) {
+        auto list = owned_.find(o);
+        if (list == owned_.end()) continue;
+        list->second.erase(was);
+        if (list->second.empty()) owned_.erase(list);
+      }
+      for (auto& o : owners) owned_[o].emplace(now, &c);
+    }
+  } else {
+    all_.emplace(now, &c);
+    for (auto& o : owners) owned_[o].emplace(now, &c);
+  }
+  e.conv = &c;
+  e.activity = c.last_activity();
+  e.owners = std::move(owners);
+}
+
+const std::vector<std::string>* conversation_index::owners(conversation_id id) const {
+  auto it = entries_.find(id);
+  return it == entries_.end() ? nullptr : &it->second.owners;
+}
+
+const conversation_state* conversation_index::find(conversation_id id) const {
+  auto it = entries_.find(id);
+  return it == entries_.end() ? nullptr : it->second.conv;
+}
+
+access conversation_index::access_for(const staff_member& viewer, conversation_id id,
+                                      const directory& dir) const {
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return access::none;
+  return access_of(viewer, it->second.conv->location(), it->second.owners, dir.settings);
+}
+
+badge badge_contribution(access acc, const conversation_state& c, const read_point& p,
+                         bool muted) noexcept {
+  if (acc != access::visible || muted || c.archived() || c.hidden()) return {};
+  if (c.folder_for(p) != folder::unread) return {};
+  return badge{1, c.unread_for(p)};
+}
+
+badge conversation_index::contribution(const staff_member& viewer, const staff_inbox& own,
+                                       const conversation_state& c, const directory& dir) const {
+  return badge_contribution(access_for(viewer, c.id(), dir), c, c.read_point_for(viewer.id, dir),
+                            own.muted(c.id()));
+}
+
+inbox_row conversation_index::make_row(const staff_member& viewer, const staff_inbox& own,
+                                       const conversation_state& c, const directory& dir) const {
+  inbox_row r;
+  r.view = c.view_for(viewer.id, dir);
+  r.current_folder = r.view.current_folder();
+  r.unread_count = r.view.unread_count();
+  r.pinned = own.pinned(c.id());
+  r.muted = own.muted(c.id());
+  return r;
+}
+
+std::optional<inbox_row> conversation_index::row(const staff_member& viewer,
+                                                 const staff_inbox& own, conversation_id id,
+                                                 const directory& dir) const {
+  if (access_for(viewer, id, dir) == access::none) return std::nullopt;
+  return make_row(viewer, own, *entries_.at(id).conv, dir);
+}
+
+result<inbox_page> conversation_index::list(const inbox_query& q, const staff_member& viewer,
+                                            const staff_inbox& own, const directory& dir,
+                                            bool may_manage) const {
+  if (q.limit < 1 || q.limit > kMaxPageSize)
+    return make_error(errc::invalid_argument, "limit must be between 1 and 500");
+  if (q.from && q.to && *q.from > *q.to)
+    return make_error(errc::invalid_argument, "`from` is after `to`");
+  const bool foreign_assignee = q.assignee && *q.assignee != viewer.id;
+  if (foreign_assignee && !may_manage)
+    return make_error(errc::permission_denied,
+                      "the assignee filter may only name yourself without manage_messages");
+  cursor_pos start{0, 0, 0};
+  const bool has_cursor = !q.cursor.empty();
+  if (has_cursor) {
+    auto c = decode_cursor(q.cursor);
+    if (!c) return make_error(errc::invalid_argument, "malformed cursor");
+    start = *c;
+  }
+  const search_query search(q.q);
+  const bool searching = !search.empty() || !trim(q.q).empty();
+  const bool pinned_first = !q.filtered();
+  const bool include_pinned = pinned_first || searching;
+  // Managers reach others' conversations only through an explicit assignee filter.
+  const access min_access = foreign_assignee ? access::open : access::visible;
+  const auto& settings = dir.settings;
+
+  // Where the matches can be: everything, or (under `assigned` visibility, and for an
+  // assignee filter) only what one staff member owns; the assignee is always an owner.
+  // An empty `assignee` names nobody: like "none" it matches the unassigned conversations
+  // (inbox_view compares it with the assignee as given), which no owned list holds.
+  const order* source = &all_;
+  static const order empty;
+  auto owned_by = [&](const std::string& id) -> const order* {
+    auto it = owned_.find(id);
+    return it == owned_.end() ? &empty : &it->second;
+  };
+  if (q.assignee && !q.assignee->empty() && *q.assignee != "none")
+    source = owned_by(*q.assignee);
+  else if (!foreign_assignee && settings.visibility == visibility_mode::assigned &&
+           !viewer.subscribe_all)
+    source = owned_by(viewer.id);
+
+  auto matches = [&](const conversation_state& c, const std::vector<std::string>& owners) {
+    if (!c.has_messages()) return false;
+    if (c.hidden() && !searching) return false;
+    if (access_of(viewer, c.location(), owners, settings) < min_access) return false;
+    if (!folder_matches(q.folder, c.folder_for(c.read_point_for(viewer.id, dir)))) return false;
+    if (q.types && (c.types() & q.types) == 0) return false;
+    if (q.from && c.last_activity() < *q.from) return false;
+    if (q.to && c.last_activity() > *q.to) return false;
+    const contact_card* card = c.contact() ? &*c.contact() : nullptr;
+    if (q.client_type && (!card || card->client_type != *q.client_type)) return false;
+    if (q.group && (!card || std::find(card->groups.begin(), card->groups.end(), *q.group) ==
+                                 card->groups.end()))
+      return false;
+    if (q.location && (!card || card->home_location != *q.location)) return false;
+    if (q.contact_kind) {
+      if (!card) return false;
+      bool resource = card->kind == contact_kind::resource;
+      if (resource != (*q.contact_kind == contact_filter::resources)) return false;
+    }
+    if (q.assignee) {
+      if (*q.assignee == "none" ? !c.assignee().empty() : c.assignee() != *q.assignee)
+        return false;
+    }
+    if (q.last_direction && c.last_direction() != *q.last_direction) return false;
+    if (searching && !search.matches(c.view_for(viewer.id, dir))) return false;
+    return true;
+  };
+
+  inbox_page page;
+  std::optional<cursor_pos> last;
+  bool more = false;
+  // Returns false once the page is full and one more match proved there is a next page.
+  auto take = [&](const conversation_state& c, int phase) {
+    const auto* owners = this->owners(c.id());
+    if (!matches(c, *owners)) return true;
+    if (page.rows.size() == q.limit) {
+      more = true;
+      return false;
+    }
+    page.rows.push_back(make_row(viewer, own, c, dir));
+    last = cursor_pos{phase, c.last_activity(), c.id()};
+    return true;
+  };
+  if (pinned_first && (!has_cursor || start.phase == 0)) {
+    std::vector<order_key> pinned;
+    pinned.reserve(own.pin_set().size());
+    for (auto id : own.pin_set())
+      if (auto it = entries_.find(id); it != entries_.end())
+        pinned.push_back({it->second.activity, id});
+    std::sort(pinned.begin(), pinned.end());
+    auto it = pinned.begin();
+    if (has_cursor)
+      it = std::upper_bound(pinned.begin(), pinned.end(), order_key{start.activity, start.id});
+    for (; it != pinned.end(); ++it)
+      if (!take(*entries_.at(it->id).conv, 0)) break;
+  }
+  if (!more) {
+    const bool skip_pinned = pinned_first || !include_pinned;
+    auto it = source->begin();
+    if (has_cursor && start.phase == 1) it = source->upper_bound({start.activity, start.id});
+    for (; it != source->end(); ++it) {
+      if (skip_pinned && own.pinned(it->first.id)) continue;
+      if (!take(*it->second, 1)) break;
+    }
+  }
+  if (more && last) page.cursor = encode_cursor(*last);
+  return page;
+}
+
+}  // namespace msgcenter
