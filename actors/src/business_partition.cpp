@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "msgcenter/actors/message_types.hpp"
+#include "msgcenter/core/alert_recipients.hpp"
 #include "msgcenter/core/csv.hpp"
 #include "msgcenter/core/media.hpp"
 #include "msgcenter/core/phone.hpp"
@@ -183,6 +184,30 @@ void business_partition::restore(const persistence::recovered_business& saved) {
 
 // ---- the conversation -> inbox protocol of one turn ------------------------------------
 
+void business_partition::alert_audience(const conversation_entity& c,
+                                        std::vector<std::uint16_t>& out) const {
+  const auto own = owners(c);
+  const auto n = inboxes_.size();
+  std::vector<bool> sees(n, false), subscribe_all(n, false);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto* staff = staff_of_[i];
+    if (!staff) continue;
+    sees[i] = access_of(*staff, c.state.location(), own, dir_->settings) == access::visible;
+    subscribe_all[i] = staff->subscribe_all;
+  }
+  auto staff_no = [&](const std::string& id) -> std::optional<std::uint16_t> {
+    auto it = inbox_no_.find(id);
+    if (it == inbox_no_.end() || !staff_of_[it->second]) return std::nullopt;
+    return it->second;
+  };
+  std::vector<std::uint16_t> owner_nos;
+  for (auto& o : own)
+    if (auto no = staff_no(o)) owner_nos.push_back(*no);
+  std::optional<std::uint16_t> last;
+  if (!c.state.last_manual_sender().empty()) last = staff_no(c.state.last_manual_sender());
+  inbound_alert_recipients(owner_nos, last, sees, subscribe_all, out);
+}
+
 std::vector<business_partition::viewer_state> business_partition::viewers(
     const conversation_entity& c) const {
   std::vector<viewer_state> out(inboxes_.size());
@@ -216,22 +241,25 @@ void business_partition::changed(conversation_entity& c, const std::vector<viewe
       n.after = is.contribution;
       notes_.push_back(n);
     }
-    if (is.acc == access::visible && new_messages && !new_messages->empty()) {
+    if (inboxes_[i]->logging && is.acc == access::visible && new_messages &&
+        !new_messages->empty()) {
       inbox_note n{inbox_note::kind::messages, no, id};
       n.messages = new_messages;
       notes_.push_back(n);
     }
-    if (was.acc != is.acc || (is.acc != access::none && (shared_changed || !(was.read == is.read))))
+    if (inboxes_[i]->logging &&
+        (was.acc != is.acc ||
+         (is.acc != access::none && (shared_changed || !(was.read == is.read)))))
       notes_.push_back(inbox_note{inbox_note::kind::row, no, id});
-    if (is.acc != access::visible) continue;
-    for (auto& [to, spec] : alerts) {
-      if (to != no) continue;
-      inbox_note n{inbox_note::kind::alert, no, id};
-      n.alert = spec.kind;
-      n.message_no = spec.message;
-      n.at = spec.at;
-      notes_.push_back(n);
-    }
+  }
+  // Alerts in the order they were raised; only to whoever can see the conversation now.
+  for (auto& [to, spec] : alerts) {
+    if (to >= now.size() || now[to].acc != access::visible) continue;
+    inbox_note n{inbox_note::kind::alert, to, id};
+    n.alert = spec.kind;
+    n.message_no = spec.message;
+    n.at = spec.at;
+    notes_.push_back(n);
   }
 }
 
@@ -278,7 +306,8 @@ void business_partition::drain() {
       }
       case inbox_note::kind::alert:
         if (auto a = inbox.own.raise_alert(n.alert, n.conversation, n.message_no, n.at)) {
-          inbox.raised.push_back(*a);
+          if (journal_.durable()) inbox.raised.push_back(*a);
+          if (!inbox.logging) break;
           staff_event ev;
           ev.kind = event_kind::alert;
           ev.alert_value = *a;
@@ -325,7 +354,7 @@ void business_partition::write_conversation(const conversation_entity& c,
 void business_partition::finish(std::function<void(status)> then) {
   drain();
   for (auto& inbox : inboxes_) {
-    if (inbox->raised.empty()) continue;
+    if (inbox->raised.empty() || !journal_.durable()) continue;
     // Alerts are the inbox's own state: durable with the turn that raised them.
     write(persistence::encode_record(
         persistence::inbox_record{id_, inbox->own.staff_id(),
@@ -444,7 +473,7 @@ caf::result<inbound_results> business_partition::inbound(const op_context& ctx,
       consent_.set(*from, *to, outcome.next);
       // Consent changes are journaled before the messages that caused them (the journal
       // keeps order), and the batch is acknowledged only when they are durable too.
-      if (outcome.next != before)
+      if (outcome.next != before && journal_.durable())
         write(persistence::encode_record(
             persistence::consent_record{id_, *from, *to, outcome.next}));
       if (auto text = consent_text(outcome.reply); !text.empty()) {
@@ -458,6 +487,10 @@ caf::result<inbound_results> business_partition::inbound(const op_context& ctx,
   // Each conversation stores its messages and tells its inboxes once for the batch.
   std::vector<std::vector<message>> new_messages;
   new_messages.reserve(groups.size());
+  // Copies of the messages only for whom they are for: the journal, live streams.
+  const bool durable = journal_.durable();
+  const bool watched = std::any_of(inboxes_.begin(), inboxes_.end(),
+                                   [](const auto& inbox) { return inbox->logging; });
   for (auto& [conv_id, items] : groups) {
     auto& c = *convs_.at(conv_id);
     auto before = viewers(c);
@@ -466,18 +499,24 @@ caf::result<inbound_results> business_partition::inbound(const op_context& ctx,
     stored.reserve(items.size());
     auto& visible = new_messages.emplace_back();
     std::vector<std::pair<std::uint16_t, alert_spec>> alerts;
+    // Who an inbound message alerts depends on owners and the last manual sender, which
+    // inbound messages do not change: computed once per conversation and batch.
+    std::vector<std::uint16_t> recipients;
+    bool audience_known = false;
     for (auto& [i, m] : items) {
       auto fx = c.state.append(std::move(m), dir);
       const message& kept = c.state.messages().back();
-      stored.push_back(kept);
+      if (durable) stored.push_back(kept);
       if (i != SIZE_MAX) (*out)[i] = inbound_reply{conv_id, kept, false};
       if (!fx.visible) continue;
-      visible.push_back(kept);
+      if (watched) visible.push_back(kept);
       if (kept.dir != direction::in) continue;
-      auto subject = c.state.subject(dir.settings);
-      for (auto& staff : inbound_alert_recipients(dir, subject, c.state.last_manual_sender()))
-        if (auto it = inbox_no_.find(staff); it != inbox_no_.end())
-          alerts.emplace_back(it->second, alert_spec{alert_kind::message, kept.id, kept.at});
+      if (!audience_known) {
+        alert_audience(c, recipients);
+        audience_known = true;
+      }
+      for (auto to : recipients)
+        alerts.emplace_back(to, alert_spec{alert_kind::message, kept.id, kept.at});
     }
     changed(c, before, facts, &visible, alerts);
     write_conversation(c, std::move(stored));

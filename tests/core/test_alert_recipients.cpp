@@ -2,6 +2,9 @@
 // applied in the same call ("Remove whoever muted it or cannot see it").
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <optional>
+#include <random>
 #include <set>
 #include <string>
 
@@ -89,6 +92,71 @@ TEST_F(AlertRecipients, MatchesWhatTheInboxesWouldRaise) {
   auto muted = [&](const std::string& id) { return inboxes.at(id).muted(1); };
   EXPECT_EQ(recipients(muted), raised);
   EXPECT_EQ(raised, (names{"watcher"}));
+}
+
+}  // namespace
+}  // namespace msgcenter
+
+namespace msgcenter {
+namespace {
+
+// The dense form (staff numbers, used per message by the shards) is the same rule as the
+// one on ids: random directories and conversations must give the same staff.
+TEST(AlertRecipientsDense, SameStaffAsTheRuleOnIds_RandomDirectories) {
+  std::mt19937 rng(7);
+  auto coin = [&](int percent) { return static_cast<int>(rng() % 100) < percent; };
+  for (int round = 0; round < 2000; ++round) {
+    directory dir;
+    dir.settings.visibility = coin(50) ? visibility_mode::all : visibility_mode::assigned;
+    dir.settings.notify_sales = coin(50);
+    dir.settings.notify_service = coin(50);
+    const int staff = 1 + static_cast<int>(rng() % 6);
+    for (int i = 0; i < staff; ++i) {
+      staff_member s;
+      s.id = "s" + std::to_string(i);
+      s.rights = coin(85) ? bit(right::view_messages) : 0;
+      if (coin(40)) s.rights |= bit(right::manage_messages);
+      if (coin(25)) s.locations = {coin(50) ? "north" : "south"};
+      s.subscribe_all = coin(20);
+      dir.staff[s.id] = s;
+    }
+    auto pick = [&]() -> std::string {
+      if (coin(30)) return "";
+      if (coin(10)) return "ghost";  // not a staff member
+      return "s" + std::to_string(rng() % staff);
+    };
+    access_subject subject;
+    subject.location = coin(50) ? "north" : "south";
+    contact_card card;
+    card.sales_owner = pick();
+    card.service_owner = pick();
+    subject.owners = owners_of(pick(), coin(50) ? &card : nullptr, dir.settings);
+    const std::string last_sender = pick();
+
+    auto by_ids = inbound_alert_recipients(dir, subject, last_sender);
+
+    std::vector<std::string> ids;
+    for (auto& [id, s] : dir.staff) ids.push_back(id);
+    auto number = [&](const std::string& id) -> std::optional<std::uint16_t> {
+      auto it = std::find(ids.begin(), ids.end(), id);
+      if (it == ids.end()) return std::nullopt;
+      return static_cast<std::uint16_t>(it - ids.begin());
+    };
+    std::vector<bool> sees, subscribe_all;
+    for (auto& id : ids) {
+      const auto& s = dir.staff.at(id);
+      sees.push_back(access_of(s, subject, dir.settings) == access::visible);
+      subscribe_all.push_back(s.subscribe_all);
+    }
+    std::vector<std::uint16_t> owners;
+    for (auto& o : subject.owners)
+      if (auto n = number(o)) owners.push_back(*n);
+    std::vector<std::uint16_t> dense;
+    inbound_alert_recipients(owners, number(last_sender), sees, subscribe_all, dense);
+    std::vector<std::string> dense_ids;
+    for (auto n : dense) dense_ids.push_back(ids[n]);
+    ASSERT_EQ(dense_ids, by_ids) << "round " << round;
+  }
 }
 
 }  // namespace

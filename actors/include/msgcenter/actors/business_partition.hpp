@@ -88,6 +88,8 @@ class business_partition {
 
   // the conversation -> inbox protocol of one turn
   std::vector<viewer_state> viewers(const conversation_entity& c) const;
+  /// Who an inbound message into `c` alerts (inbox numbers; mutes are the inboxes' part).
+  void alert_audience(const conversation_entity& c, std::vector<std::uint16_t>& out) const;
   void changed(conversation_entity& c, const std::vector<viewer_state>& before,
                const row_facts& facts_before, const std::vector<message>* new_messages,
                const std::vector<std::pair<std::uint16_t, alert_spec>>& alerts);

@@ -5,7 +5,9 @@
 // Stateless and thread-safe (as long as `muted` is).
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,5 +28,15 @@ using muted_predicate = std::function<bool(const std::string& staff)>;
 [[nodiscard]] std::vector<std::string> inbound_alert_recipients(
     const directory& dir, const access_subject& subject, const std::string& last_manual_sender,
     const muted_predicate& muted);
+
+/// The same rule (without mutes, which each inbox applies when it raises the alert) on a
+/// business's dense staff numbers, for the per-message path: `sees[i]` says staff member i
+/// can see the conversation (access visible), `subscribe_all[i]` is their setting, `owners`
+/// and `last_sender` are the owners and the last manual sender who are staff members, by
+/// number. Writes the recipients to `out`, ascending. No allocation when `out` has room.
+void inbound_alert_recipients(const std::vector<std::uint16_t>& owners,
+                              std::optional<std::uint16_t> last_sender,
+                              const std::vector<bool>& sees, const std::vector<bool>& subscribe_all,
+                              std::vector<std::uint16_t>& out);
 
 }  // namespace msgcenter
