@@ -4,7 +4,13 @@
 #include <chrono>
 
 #include "msgcenter/actors/message_types.hpp"
+#include "msgcenter/core/action_rights.hpp"
 #include "msgcenter/core/alert_recipients.hpp"
+#include "msgcenter/core/assignment.hpp"
+#include "msgcenter/core/lead.hpp"
+#include "msgcenter/core/read_mode.hpp"
+#include "msgcenter/core/request_validation.hpp"
+#include "msgcenter/core/template_contact.hpp"
 #include "msgcenter/core/csv.hpp"
 #include "msgcenter/core/media.hpp"
 #include "msgcenter/core/phone.hpp"
@@ -144,11 +150,7 @@ void business_partition::restore(const persistence::recovered_business& saved) {
   d->business = id_;
   for (auto& [id, c] : saved.contacts) {
     contacts_.upsert(c);
-    // lead-<n> ids are ours: continue after the highest.
-    if (id.rfind("lead-", 0) == 0) {
-      auto n = std::strtoull(id.c_str() + 5, nullptr, 10);
-      next_lead_ = std::max<std::uint64_t>(next_lead_, n + 1);
-    }
+    next_lead_ = next_lead_after(id, next_lead_);  // lead-<n> ids are ours
   }
   for (auto& [key, state] : saved.consent) consent_.set(key.first, key.second, state);
   set_directory(d);
@@ -211,14 +213,21 @@ void business_partition::alert_audience(const conversation_entity& c,
 std::vector<business_partition::viewer_state> business_partition::viewers(
     const conversation_entity& c) const {
   std::vector<viewer_state> out(inboxes_.size());
+  const auto id = c.state.id();
+  const auto* owners = index_.owners(id);
+  if (!owners) return out;  // not yet placed: nobody reaches it
+  const auto& dir = *dir_;
+  // In shared mode everyone reads the same point: computed once, not per viewer.
+  const bool shared = dir.settings.read_status == read_status_mode::shared;
+  const read_point shared_read = shared ? c.state.read_point_for({}, dir) : read_point{};
   for (std::size_t i = 0; i < inboxes_.size(); ++i) {
     const auto* staff = staff_of_[i];
     if (!staff) continue;
     auto& v = out[i];
-    v.acc = index_.access_for(*staff, c.state.id(), *dir_);
+    v.acc = access_of(*staff, c.state.location(), *owners, dir.settings);
     if (v.acc == access::none) continue;
-    v.read = c.state.read_point_for(staff->id, *dir_);
-    v.contribution = badge_contribution(v.acc, c.state, v.read, inboxes_[i]->own.muted(c.state.id()));
+    v.read = shared ? shared_read : c.state.read_point_for(staff->id, dir);
+    v.contribution = badge_contribution(v.acc, c.state, v.read, inboxes_[i]->own.muted(id));
   }
   return out;
 }
@@ -626,6 +635,7 @@ void business_partition::finish_hand_over(conversation_id conv, message_id id,
 
 caf::result<result<status_reply>> business_partition::status_callback(const op_context&,
                                                                       status_request& req) {
+  if (auto ok = validate(req); !ok) return result<status_reply>(ok.error());
   auto it = providers_.find(req.provider_id);
   if (it == providers_.end()) return fail<status_reply>(errc::not_found, "unknown provider_id");
   auto [conv, id] = it->second;
@@ -654,8 +664,8 @@ caf::result<result<send_reply>> business_partition::send(const op_context& ctx,
                                                         send_request& req) {
   const auto& dir = *dir_;
   std::string author;
-  if (req.kind == message_kind::system)
-    return fail<send_reply>(errc::invalid_argument, "`system` messages are the engine's own");
+  // The C++ API refuses exactly what the protocol refuses.
+  if (auto ok = validate(req); !ok) return result<send_reply>(ok.error());
   if (req.kind == message_kind::manual) {
     auto who = acting_staff(ctx, right::send_sms);
     if (!who) return result<send_reply>(who.error());
@@ -726,24 +736,17 @@ void business_partition::send_to(const op_context& ctx, const send_request& req,
     if (it == dir.templates.end()) return refuse(make_error(errc::not_found, "no such template"));
     template_vars vars;
     vars.business_name = dir.name;
-    const contact* c = !req.contact.empty() ? contacts_.find(req.contact) : nullptr;
-    if (!c) {
-      if (auto key = by_key_.find(std::make_pair(number, phone)); key != by_key_.end()) {
-        auto& linked = convs_.at(key->second)->contact;
-        if (!linked.empty()) c = contacts_.find(linked);
-      }
-      if (!c) c = contacts_.single_match(phone);
-    }
+    std::string linked;
+    if (auto key = by_key_.find(std::make_pair(number, phone)); key != by_key_.end())
+      linked = convs_.at(key->second)->contact;
+    const contact* c = template_contact(contacts_, req.contact, linked, phone);
     if (c) {
       vars.first_name = c->first_name;
       vars.last_name = c->last_name;
     }
     body = render_template(it->second.body, vars);
   }
-  if (body.empty() && req.media.empty())
-    return refuse(make_error(errc::invalid_argument, "a message needs a body or media"));
-  if (auto ok = validate_body(body); !ok) return refuse(ok.error());
-  if (auto ok = validate_media(req.media); !ok) return refuse(ok.error());
+  if (auto ok = validate_content(body, req.media); !ok) return refuse(ok.error());
   if (auto ok = check_send_consent(consent_.get(phone, number), dir.settings.consent); !ok)
     return refuse(ok.error());
   millis at = op_time(ctx);
@@ -890,10 +893,7 @@ caf::result<result<unit>> business_partition::business_put(const op_context&,
         d.default_number = default_number;
         auto& s = d.settings;
         const auto& p = req.settings;
-        if (p.read_status && *p.read_status != s.read_status) {
-          s.read_status = *p.read_status;
-          ++d.read_mode_epoch;
-        }
+        if (p.read_status) apply_read_mode(d, *p.read_status);
         if (p.visibility) s.visibility = *p.visibility;
         if (p.consent) s.consent = *p.consent;
         if (p.notify_sales) s.notify_sales = *p.notify_sales;
@@ -1042,13 +1042,12 @@ caf::result<result<messages_reply>> business_partition::conversation_messages(
     const op_context& ctx, messages_request& req) {
   auto who = acting_staff(ctx, right::view_messages);
   if (!who) return result<messages_reply>(who.error());
+  if (auto ok = validate_limit(req.limit); !ok) return result<messages_reply>(ok.error());
   auto* c = find_conversation(req.conversation);
   if (!c) return fail<messages_reply>(errc::not_found, "no such conversation");
   const auto& dir = *dir_;
   if (index_.access_for(*who.value(), c->state.id(), dir) == access::none)
     return fail<messages_reply>(errc::not_found, "no such conversation");
-  if (req.limit < 1 || req.limit > kMaxPageSize)
-    return fail<messages_reply>(errc::invalid_argument, "limit must be between 1 and 500");
   // Thread messages only (system texts are not shown), newest page first.
   const auto& all = c->state.messages();
   std::vector<const message*> page;
@@ -1083,6 +1082,7 @@ caf::result<result<messages_reply>> business_partition::conversation_messages(
 // Runs one action and reports the acting staff member's row.
 void business_partition::action(const op_context& ctx, const action_request& req,
                                 row_reply reply) {
+  if (auto ok = validate(req); !ok) return reply(ok.error());
   auto who = acting_staff(ctx, right::view_messages);
   if (!who) return reply(who.error());
   const staff_member& staff = *who.value();
@@ -1145,7 +1145,7 @@ void business_partition::action(const op_context& ctx, const action_request& req
     linked = found->id;
   }
   if (acc == access::none) return reply(make_error(errc::not_found, "no such conversation"));
-  auto need = [&](right r) { return staff.has(r); };
+  if (auto ok = check_action_right(staff, req.action); !ok) return reply(ok.error());
   begin_records();
   std::vector<std::pair<std::uint16_t, alert_spec>> alerts;
   auto before = viewers(*c);
@@ -1159,45 +1159,29 @@ void business_partition::action(const op_context& ctx, const action_request& req
       break;
     case conversation_action::archive:
     case conversation_action::unarchive:
-      if (!need(right::manage_messages))
-        return reply(make_error(errc::permission_denied, "archive needs manage_messages"));
       c->state.set_archived(req.action == conversation_action::archive);
       break;
     case conversation_action::hide:
-      if (!need(right::remove_feed))
-        return reply(make_error(errc::permission_denied, "hide needs remove_feed"));
       c->state.set_hidden(true);
       break;
     case conversation_action::assign:
     case conversation_action::unassign: {
-      if (!need(right::manage_messages))
-        return reply(make_error(errc::permission_denied, "assignment needs manage_messages"));
       std::string target = req.action == conversation_action::assign ? req.staff : "";
-      if (!target.empty() && !dir.find_staff(target))
-        return reply(make_error(errc::not_found, "no such staff member"));
-      bool moved = c->state.assignee() != target;
+      if (auto ok = check_assignee(dir, target); !ok) return reply(ok.error());
+      auto alerted = assigned_alert_target(c->state.assignee(), target);
       c->state.set_assignee(target);
-      if (moved && !target.empty())
-        if (auto it = inbox_no_.find(target); it != inbox_no_.end())
+      if (alerted)
+        if (auto it = inbox_no_.find(*alerted); it != inbox_no_.end())
           alerts.emplace_back(it->second, alert_spec{alert_kind::assigned, 0, op_time(ctx)});
       break;
     }
     case conversation_action::link_contact:
     case conversation_action::create_lead: {
-      if (!need(right::manage_messages))
-        return reply(make_error(errc::permission_denied, "linking needs manage_messages"));
       if (req.action == conversation_action::create_lead) {
-        if (req.first_name.empty() && req.last_name.empty())
-          return reply(make_error(errc::invalid_argument, "a lead needs a name"));
-        contact lead;
-        do {
-          lead.id = "lead-" + std::to_string(next_lead_++);
-        } while (contacts_.find(lead.id));
-        lead.kind = contact_kind::lead;
-        lead.first_name = req.first_name;
-        lead.last_name = req.last_name;
-        lead.email = req.email;
-        lead.phones = {c->state.phone()};
+        auto made = make_lead(contacts_, next_lead_, req.first_name, req.last_name, req.email,
+                              c->state.phone());
+        if (!made) return reply(made.error());
+        contact lead = std::move(made.value());
         card = lead.card();
         linked = lead.id;
         // Journaled before the link that uses it.
@@ -1240,13 +1224,7 @@ caf::result<result<inbox_row>> business_partition::conversation_action(const op_
 
 caf::result<result<bulk_reply>> business_partition::conversation_bulk(const op_context& ctx,
                                                                      bulk_request& req) {
-  if (req.conversations.size() > kMaxPageSize)
-    return fail<bulk_reply>(errc::invalid_argument, "at most 500 conversations per bulk action");
-  if (req.action == conversation_action::assign ||
-      req.action == conversation_action::link_contact ||
-      req.action == conversation_action::create_lead)
-    return fail<bulk_reply>(errc::invalid_argument,
-                            "this action needs arguments; use conversation.action");
+  if (auto ok = validate(req); !ok) return result<bulk_reply>(ok.error());
   auto rp = self_->make_response_promise<result<bulk_reply>>();
   struct gather {
     bulk_reply out;
@@ -1299,8 +1277,7 @@ result<std::vector<alert>> business_partition::alerts_list(const op_context& ctx
                                                            alerts_list_request& r) {
   auto who = acting_staff(ctx, right::view_messages);
   if (!who) return who.error();
-  if (r.limit < 1 || r.limit > kMaxPageSize)
-    return make_error(errc::invalid_argument, "limit must be between 1 and 500");
+  if (auto ok = validate_limit(r.limit); !ok) return ok.error();
   auto* inbox = inbox_of(ctx.as);
   return inbox ? inbox->own.alerts(r.limit) : std::vector<alert>{};
 }
@@ -1366,10 +1343,9 @@ result<history_reply> business_partition::contact_history(const op_context& ctx,
                                                           history_request& req) {
   auto who = acting_staff(ctx, right::view_messages);
   if (!who) return who.error();
+  if (auto ok = validate_limit(req.limit); !ok) return ok.error();
   auto* c = contacts_.find(req.contact);
   if (!c) return make_error(errc::not_found, "no such contact");
-  if (req.limit < 1 || req.limit > kMaxPageSize)
-    return make_error(errc::invalid_argument, "limit must be between 1 and 500");
   history_reply out;
   for (auto id : conv_order_) {
     auto& conv = *convs_.at(id);
