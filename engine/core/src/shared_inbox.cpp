@@ -120,11 +120,18 @@ void conversation_index::place(const conversation_state& c, std::vector<std::str
   const order_key now{c.last_activity(), c.id()};
   if (!fresh) {
     const order_key was{e.activity, c.id()};
-    if (e.activity != c.last_activity()) {
-      all_.erase(was);
-      all_.emplace(now, &c);
-    }
-    if (e.owners != owners || e.activity != c.last_activity()) {
+    // Moving to the top reuses the map node (no allocation per message).
+    auto move = [&](order& list) {
+      auto node = list.extract(was);
+      if (node.empty()) {
+        list.emplace(now, &c);
+        return;
+      }
+      node.key() = now;
+      list.insert(std::move(node));
+    };
+    if (e.activity != c.last_activity()) move(all_);
+    if (e.owners != owners) {
       for (auto& o : e.owners) {
         auto list = owned_.find(o);
         if (list == owned_.end()) continue;
@@ -132,6 +139,8 @@ void conversation_index::place(const conversation_state& c, std::vector<std::str
         if (list->second.empty()) owned_.erase(list);
       }
       for (auto& o : owners) owned_[o].emplace(now, &c);
+    } else if (e.activity != c.last_activity()) {
+      for (auto& o : owners) move(owned_[o]);
     }
   } else {
     all_.emplace(now, &c);
