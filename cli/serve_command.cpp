@@ -3,9 +3,11 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -29,6 +31,7 @@ struct serve_args {
   std::string public_url;
   std::string outbound;
   std::string twilio_api_url;
+  std::string web;
   unsigned threads = 0;
   bool demo = false;
 };
@@ -49,6 +52,27 @@ bool make_dirs(const std::string& path) {
     if (i < path.size()) partial.push_back(path[i]);
   }
   return true;
+}
+
+bool is_file(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/// The web page's directory when neither --web nor the config names one: `web/` of the
+/// source tree this binary was built in, found relative to the binary (build*/cli/msgcenter
+/// -> ../../web), if it holds index.html. Empty otherwise (docs/decisions.md).
+std::string default_web_root() {
+  char buf[4096];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return {};
+  std::string exe(buf, static_cast<std::size_t>(n));
+  auto slash = exe.rfind('/');
+  if (slash == std::string::npos) return {};
+  std::string candidate = exe.substr(0, slash) + "/../../web";
+  if (!is_file(candidate + "/index.html")) return {};
+  char real[PATH_MAX];
+  return ::realpath(candidate.c_str(), real) ? std::string(real) : candidate;
 }
 
 /// A random admin key for runs without one ("mca_" + 32 characters); empty if the system
@@ -130,6 +154,14 @@ int run_serve(const serve_args& a) {
     cfg.server.public_url.pop_back();
   if (!a.outbound.empty()) cfg.outbound = a.outbound;
   if (!a.twilio_api_url.empty()) cfg.twilio_api_url = a.twilio_api_url;
+  if (!a.web.empty())
+    cfg.server.web_root = a.web == "none" ? std::string() : a.web;
+  else if (cfg.server.web_root.empty())
+    cfg.server.web_root = default_web_root();
+  if (!cfg.server.web_root.empty() && !is_file(cfg.server.web_root + "/index.html")) {
+    std::cerr << "msgcenter: --web " << cfg.server.web_root << ": no index.html there\n";
+    return 2;
+  }
   if (cfg.outbound != "local" && cfg.outbound != "twilio") {
     std::cerr << "msgcenter: --outbound is `local` or `twilio`\n";
     return 2;
@@ -223,6 +255,12 @@ int run_serve(const serve_args& a) {
   std::cout << "msgcenter: listening on " << base
             << " (store: " << (cfg.data_dir.empty() ? std::string("in memory") : cfg.data_dir)
             << ", outbound: " << cfg.outbound << ")" << std::endl;
+  if (!cfg.server.web_root.empty())
+    std::cout << "msgcenter: staff web page at " << base << "/ (files from " << cfg.server.web_root
+              << ")" << std::endl;
+  else
+    std::cout << "msgcenter: no staff web page (no web/index.html beside the build; --web DIR)"
+              << std::endl;
   if (demo) print_demo(*demo, base, cfg.server.public_url.empty() ? base : cfg.server.public_url);
 
   int sig = 0;
@@ -256,6 +294,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                   "Where replies go: local (default, nowhere) or twilio");
   cmd->add_option("--twilio-api-url", args->twilio_api_url,
                   "Twilio REST API base URL (default https://api.twilio.com)");
+  cmd->add_option("--web", args->web,
+                  "Directory of the staff web page served at / (default: web/ of the source "
+                  "tree, found from the binary; `none`: no page)");
   cmd->add_option("--threads", args->threads, "Engine scheduler threads (default: core count)");
   cmd->add_flag("--demo", args->demo,
                 "Load a demo business, staff (tokens printed), contacts and a day of texts");

@@ -27,6 +27,7 @@ struct api_request {
   std::string authorization;
   std::string content_type;
   std::string twilio_signature;
+  std::string if_none_match;
   std::string body;
   std::chrono::steady_clock::time_point received = std::chrono::steady_clock::now();
 };

@@ -26,6 +26,8 @@
 #include "msgcenter/protocol.hpp"
 #include "msgcenter/server/form.hpp"
 #include "msgcenter/server/http_status.hpp"
+#include "msgcenter/server/static_files.hpp"
+#include "static_site.hpp"
 
 namespace msgcenter::server {
 
@@ -87,13 +89,17 @@ struct http_server::impl {
         tokens(t),
         metrics(m),
         handler(opts, e, t, m),
-        ioc(static_cast<int>(std::max(1u, opts.io_threads))) {}
+        ioc(static_cast<int>(std::max(1u, opts.io_threads))) {
+    if (!opts.web_root.empty()) web.emplace(opts.web_root, opts.limits.max_static_file_bytes);
+  }
 
   server_options opts;
   message_center& engine;
   token_store& tokens;
   server_metrics& metrics;
   api handler;
+  /// The web page's files, when a web root is configured.
+  std::optional<static_site> web;
 
   // Declared before the io_context: sessions destroyed with its pending handlers use them.
   std::mutex registry_mutex;
@@ -190,6 +196,7 @@ class session : public std::enable_shared_from_this<session> {
   void read_request() {
     if (closed_) return;
     if (srv_.draining) return close();
+    head_ = false;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(limits().max_header_bytes));
     parser_->body_limit(limits().max_body_bytes);
@@ -280,6 +287,8 @@ class session : public std::enable_shared_from_this<session> {
     req_.authorization = std::string(msg[http::field::authorization]);
     req_.content_type = std::string(msg[http::field::content_type]);
     req_.twilio_signature = std::string(msg["X-Twilio-Signature"]);
+    req_.if_none_match = std::string(msg[http::field::if_none_match]);
+    head_ = msg.method() == http::verb::head;
     last_event_id_ = std::string(msg["Last-Event-ID"]);
     req_.body = std::move(msg.body());
     req_.received = std::chrono::steady_clock::now();
@@ -290,6 +299,7 @@ class session : public std::enable_shared_from_this<session> {
     }
     auto [path, query] = split_target(req_.target);
     match_ = match_route(req_.method, path);
+    if (!match_.found && srv_.web && !is_api_path(path)) return serve_static(path);
     if (!match_.found) {
       route_label_ = "unmatched";
       if (match_.wrong_method) {
@@ -314,6 +324,21 @@ class session : public std::enable_shared_from_this<session> {
         reply =
             json_reply(error_body("unavailable", std::string("internal error: ") + e.what()), 500);
       }
+      net::post(self->stream_.get_executor(),
+                [self, reply = std::move(reply)]() mutable { self->respond(std::move(reply)); });
+    });
+  }
+
+  /// A file of the web page (GET or HEAD), read on a worker: file I/O may block.
+  void serve_static(std::string_view path) {
+    route_label_ = "static";
+    if (req_.method != "GET" && req_.method != "HEAD") {
+      api_reply r = json_reply(error_body("invalid_argument", "method not allowed"), 405);
+      r.headers.emplace_back("Allow", "GET, HEAD");
+      return respond(std::move(r));
+    }
+    run_on_worker([self = shared_from_this(), path = std::string(path)] {
+      api_reply reply = self->srv_.web->serve(path, self->req_.if_none_match);
       net::post(self->stream_.get_executor(),
                 [self, reply = std::move(reply)]() mutable { self->respond(std::move(reply)); });
     });
@@ -349,6 +374,7 @@ class session : public std::enable_shared_from_this<session> {
     res->body() = std::move(reply.body);
     res->keep_alive(keep_alive_ && !srv_.draining);
     res->prepare_payload();
+    if (head_) res->body().clear();  // HEAD: the GET's headers (Content-Length too), no body
     srv_.metrics.count_request(route_label_, reply.status);
     stream_.expires_after(limits().write_timeout);
     http::async_write(stream_, *res,
@@ -550,6 +576,7 @@ class session : public std::enable_shared_from_this<session> {
   std::string route_label_ = "unmatched";
   std::string last_event_id_;
   bool busy_ = false;
+  bool head_ = false;
   bool keep_alive_ = true;
   bool linger_ = false;
   bool closed_ = false;

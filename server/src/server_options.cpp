@@ -71,7 +71,7 @@ result<serve_config> load_serve_config(const std::string& path) {
     if (!j.is_object()) throw config_error{"the config is a JSON object"};
     check_keys(j,
                {"listen", "admin_key", "public_url", "data", "outbound", "twilio_api_url",
-                "io_threads", "limits"},
+                "io_threads", "web", "limits"},
                "");
     if (j.contains("listen")) {
       auto l = parse_listen(str(j, "listen"));
@@ -86,6 +86,7 @@ result<serve_config> load_serve_config(const std::string& path) {
     if (cfg.outbound != "local" && cfg.outbound != "twilio")
       throw config_error{"`outbound` is `local` or `twilio`"};
     if (j.contains("twilio_api_url")) cfg.twilio_api_url = str(j, "twilio_api_url");
+    if (j.contains("web")) cfg.server.web_root = str(j, "web");
     if (j.contains("io_threads"))
       cfg.server.io_threads =
           static_cast<unsigned>(std::max<std::uint64_t>(1, count(j, "io_threads")));
@@ -96,7 +97,7 @@ result<serve_config> load_serve_config(const std::string& path) {
                  {"max_body_bytes", "max_header_bytes", "header_timeout_ms", "body_timeout_ms",
                   "write_timeout_ms", "rate_per_second", "rate_burst", "max_connections", "workers",
                   "max_queued_requests", "sse_queue_events", "sse_heartbeat_ms",
-                  "sse_send_buffer_bytes", "shutdown_grace_ms"},
+                  "sse_send_buffer_bytes", "shutdown_grace_ms", "max_static_file_bytes"},
                  "limits.");
       auto& lim = cfg.server.limits;
       using ms = std::chrono::milliseconds;
@@ -117,6 +118,8 @@ result<serve_config> load_serve_config(const std::string& path) {
       if (l.contains("sse_send_buffer_bytes"))
         lim.sse_send_buffer_bytes = count(l, "sse_send_buffer_bytes");
       if (l.contains("shutdown_grace_ms")) lim.shutdown_grace = ms(count(l, "shutdown_grace_ms"));
+      if (l.contains("max_static_file_bytes"))
+        lim.max_static_file_bytes = count(l, "max_static_file_bytes");
     }
   } catch (const config_error& e) {
     return make_error(errc::invalid_argument, path + ": " + e.text);

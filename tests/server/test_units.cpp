@@ -287,8 +287,9 @@ TEST(ServerConfig, LoadsEveryKey_RefusesUnknown) {
   std::ofstream(path)
       << R"({"listen":"0.0.0.0:9090","admin_key":"k","public_url":"https://sms.example.com",
     "data":"var","outbound":"twilio","twilio_api_url":"http://127.0.0.1:1","io_threads":3,
-    "limits":{"max_body_bytes":1000,"header_timeout_ms":500,"rate_per_second":2,"rate_burst":4,
-              "workers":3,"sse_queue_events":10,"sse_heartbeat_ms":100}})";
+    "web":"site","limits":{"max_body_bytes":1000,"header_timeout_ms":500,"rate_per_second":2,
+    "rate_burst":4,"workers":3,"sse_queue_events":10,"sse_heartbeat_ms":100,
+    "max_static_file_bytes":2048}})";
   auto cfg = load_serve_config(path);
   ASSERT_TRUE(cfg.ok()) << cfg.error().message;
   EXPECT_EQ(cfg->server.host, "0.0.0.0");
@@ -302,6 +303,8 @@ TEST(ServerConfig, LoadsEveryKey_RefusesUnknown) {
   EXPECT_EQ(cfg->server.limits.header_timeout, std::chrono::milliseconds(500));
   EXPECT_EQ(cfg->server.limits.rate_burst, 4);
   EXPECT_EQ(cfg->server.limits.sse_queue_events, 10u);
+  EXPECT_EQ(cfg->server.web_root, "site");
+  EXPECT_EQ(cfg->server.limits.max_static_file_bytes, 2048u);
   std::ofstream(path) << R"({"limits":{"max_body":1}})";
   auto bad = load_serve_config(path);
   ASSERT_FALSE(bad.ok());

@@ -45,6 +45,8 @@ struct server_limits {
   std::size_t sse_send_buffer_bytes = 256 * 1024;
   /// How long stop() waits for requests in flight before giving up on them.
   std::chrono::milliseconds shutdown_grace{10000};
+  /// Largest file of the web page served; larger ones answer 404.
+  std::size_t max_static_file_bytes = 4 << 20;
 };
 
 struct server_options {
@@ -61,6 +63,9 @@ struct server_options {
   /// (no trailing slash). Webhook signatures are checked against it plus the request's path
   /// and query. Empty: `http://` + the request's Host header.
   std::string public_url;
+  /// The staff web page's directory (web/ in the source tree, docs/web.md), served at `/`.
+  /// Empty: no page; every path outside the API answers 404.
+  std::string web_root;
   server_limits limits;
 };
 
@@ -80,7 +85,7 @@ struct serve_config {
 /// Reads a JSON config file:
 ///   {"listen": "127.0.0.1:8080", "admin_key": "...", "public_url": "https://...",
 ///    "data": "var", "outbound": "local", "twilio_api_url": "https://api.twilio.com",
-///    "io_threads": 2,
+///    "io_threads": 2, "web": "web",
 ///    "limits": {"max_body_bytes": 1048576, "header_timeout_ms": 10000, "rate_per_second": 50,
 ///               "rate_burst": 200, "max_connections": 20000, "workers": 8,
 ///               "sse_queue_events": 5000, "sse_heartbeat_ms": 15000,
