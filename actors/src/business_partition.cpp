@@ -52,6 +52,7 @@ struct business_partition::row_facts {
   std::string contact_id, first_name, last_name;
   contact_kind kind = contact_kind::client;
 
+  row_facts() = default;  ///< nobody watches: nothing to compare
   explicit row_facts(const conversation_state& c)
       : last_activity(c.last_activity()),
         last_direction(c.last_direction()),
@@ -97,8 +98,19 @@ business_partition::business_partition(caf::event_based_actor* self, durability&
 void business_partition::set_directory(directory_ptr next) {
   dir_ = std::move(next);
   staff_of_.assign(inboxes_.size(), nullptr);
-  for (std::size_t i = 0; i < inboxes_.size(); ++i)
+  sees_all_.assign(inboxes_.size(), false);
+  for (std::size_t i = 0; i < inboxes_.size(); ++i) {
     staff_of_[i] = dir_->find_staff(inboxes_[i]->own.staff_id());
+    sees_all_[i] = sees_everything(i);
+  }
+}
+
+// True when access_of() answers `visible` for every conversation of the business: the
+// common case, which lets a conversation compute one viewer state for all of them.
+bool business_partition::sees_everything(std::size_t inbox) const {
+  const auto* staff = staff_of_[inbox];
+  return staff && staff->has(right::view_messages) && staff->locations.empty() &&
+         (dir_->settings.visibility == visibility_mode::all || staff->subscribe_all);
 }
 
 std::uint16_t business_partition::add_inbox(const std::string& staff) {
@@ -107,6 +119,7 @@ std::uint16_t business_partition::add_inbox(const std::string& staff) {
   inboxes_.push_back(std::make_unique<inbox_entity>(staff));
   staff_of_.push_back(dir_->find_staff(staff));
   inbox_no_.emplace(staff, no);
+  sees_all_.push_back(sees_everything(no));
   return no;
 }
 
@@ -186,6 +199,10 @@ void business_partition::restore(const persistence::recovered_business& saved) {
 
 // ---- the conversation -> inbox protocol of one turn ------------------------------------
 
+business_partition::row_facts business_partition::facts_of(const conversation_entity& c) const {
+  return watched_ ? row_facts(c.state) : row_facts();
+}
+
 void business_partition::alert_audience(const conversation_entity& c,
                                         std::vector<std::uint16_t>& out) const {
   const auto own = owners(c);
@@ -220,10 +237,19 @@ std::vector<business_partition::viewer_state> business_partition::viewers(
   // In shared mode everyone reads the same point: computed once, not per viewer.
   const bool shared = dir.settings.read_status == read_status_mode::shared;
   const read_point shared_read = shared ? c.state.read_point_for({}, dir) : read_point{};
+  // Everyone who sees every conversation sees this one alike in shared mode.
+  const viewer_state common{access::visible,
+                            badge_contribution(access::visible, c.state, shared_read, false),
+                            shared_read};
   for (std::size_t i = 0; i < inboxes_.size(); ++i) {
     const auto* staff = staff_of_[i];
     if (!staff) continue;
     auto& v = out[i];
+    if (shared && sees_all_[i]) {
+      v = common;
+      if (inboxes_[i]->own.any_muted() && inboxes_[i]->own.muted(id)) v.contribution = {};
+      continue;
+    }
     v.acc = access_of(*staff, c.state.location(), *owners, dir.settings);
     if (v.acc == access::none) continue;
     v.read = shared ? shared_read : c.state.read_point_for(staff->id, dir);
@@ -237,7 +263,8 @@ void business_partition::changed(conversation_entity& c, const std::vector<viewe
                                  const std::vector<message>* new_messages,
                                  const std::vector<std::pair<std::uint16_t, alert_spec>>& alerts) {
   index_.place(c.state, owners(c));
-  const bool shared_changed = row_facts(c.state) != facts_before;
+  const bool watched = watched_;
+  const bool shared_changed = watched && row_facts(c.state) != facts_before;
   const auto now = viewers(c);
   const auto id = c.state.id();
   for (std::size_t i = 0; i < now.size(); ++i) {
@@ -250,6 +277,7 @@ void business_partition::changed(conversation_entity& c, const std::vector<viewe
       n.after = is.contribution;
       notes_.push_back(n);
     }
+    if (!watched) continue;
     if (inboxes_[i]->logging && is.acc == access::visible && new_messages &&
         !new_messages->empty()) {
       inbox_note n{inbox_note::kind::messages, no, id};
@@ -503,7 +531,7 @@ caf::result<inbound_results> business_partition::inbound(const op_context& ctx,
   for (auto& [conv_id, items] : groups) {
     auto& c = *convs_.at(conv_id);
     auto before = viewers(c);
-    row_facts facts(c.state);
+    auto facts = facts_of(c);
     std::vector<message> stored;
     stored.reserve(items.size());
     auto& visible = new_messages.emplace_back();
@@ -612,7 +640,7 @@ void business_partition::finish_hand_over(conversation_id conv, message_id id,
   }
   begin_records();
   auto before = viewers(*c);
-  row_facts facts(c->state);
+  auto facts = facts_of(*c);
   if (provider) {
     providers_[provider.value()] = {conv, id};
     c->state.set_provider_id(id, provider.value());
@@ -643,7 +671,7 @@ caf::result<result<status_reply>> business_partition::status_callback(const op_c
   if (!c || !c->state.find(id)) return fail<status_reply>(errc::not_found, "no such message");
   begin_records();
   auto before = viewers(*c);
-  row_facts facts(c->state);
+  auto facts = facts_of(*c);
   c->state.update_status(id, req.status, req.error_code);
   message m = *c->state.find(id);
   changed(*c, before, facts, nullptr, {});
@@ -757,7 +785,7 @@ void business_partition::send_to(const op_context& ctx, const send_request& req,
   auto& c = *convs_.at(conv);
   begin_records();
   auto before = viewers(c);
-  row_facts facts(c.state);
+  auto facts = facts_of(c);
   c.state.append(std::move(m), dir);
   auto kept = c.state.messages().back();
   auto shown = std::make_shared<std::vector<message>>();
@@ -822,7 +850,7 @@ caf::result<result<consent_state_reply>> business_partition::consent_request(
   outbound_sms sms{id_, conv, m.id, message_kind::system, number, phone, text, {}};
   auto& c = *convs_.at(conv);
   auto before = viewers(c);
-  row_facts facts(c.state);
+  auto facts = facts_of(c);
   c.state.append(std::move(m), *dir_);
   changed(c, before, facts, nullptr, {});
   write_conversation(c, {c.state.messages().back()});
@@ -855,7 +883,7 @@ void business_partition::change_directory(Fn&& mutate, std::function<void(status
   facts.reserve(conv_order_.size());
   for (auto id : conv_order_) {
     before.push_back(viewers(*convs_.at(id)));
-    facts.emplace_back(convs_.at(id)->state);
+    facts.push_back(facts_of(*convs_.at(id)));
   }
   set_directory(next);
   for (auto& [staff, s] : dir_->staff) add_inbox(staff);
@@ -1007,7 +1035,7 @@ std::vector<conversation_id> business_partition::relink(const std::string& conta
   for (auto& [id, card] : links) {
     auto& c = *convs_.at(id);
     auto before = viewers(c);
-    row_facts facts(c.state);
+    auto facts = facts_of(c);
     c.state.link(std::move(card));
     changed(c, before, facts, nullptr, {});
     out.push_back(id);
@@ -1065,7 +1093,7 @@ caf::result<result<messages_reply>> business_partition::conversation_messages(
   if (!req.mark_read) return result<messages_reply>(std::move(out));
   begin_records();
   auto before = viewers(*c);
-  row_facts facts(c->state);
+  auto facts = facts_of(*c);
   c->state.mark_read(ctx.as, dir);
   changed(*c, before, facts, nullptr, {});
   write_conversation(*c, {});
@@ -1149,7 +1177,7 @@ void business_partition::action(const op_context& ctx, const action_request& req
   begin_records();
   std::vector<std::pair<std::uint16_t, alert_spec>> alerts;
   auto before = viewers(*c);
-  row_facts facts(c->state);
+  auto facts = facts_of(*c);
   switch (req.action) {
     case conversation_action::mark_read:
       c->state.mark_read(ctx.as, dir);
@@ -1312,6 +1340,7 @@ result<std::uint64_t> business_partition::subscribe(const op_context& ctx, inbox
   self_->monitor(sub.subscriber);
   inbox->subscribers.push_back(sub.subscriber);
   inbox->logging = true;
+  watched_ = true;
   return inbox->next_seq - 1;
 }
 

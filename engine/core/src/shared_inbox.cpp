@@ -241,14 +241,20 @@ result<inbox_page> conversation_index::list(const inbox_query& q, const staff_me
            !viewer.subscribe_all)
     source = owned_by(viewer.id);
 
+  // Cheapest tests first: a filter matching little scans the whole list.
   auto matches = [&](const conversation_state& c, const std::vector<std::string>& owners) {
     if (!c.has_messages()) return false;
     if (c.hidden() && !searching) return false;
-    if (access_of(viewer, c.location(), owners, settings) < min_access) return false;
-    if (!folder_matches(q.folder, c.folder_for(c.read_point_for(viewer.id, dir)))) return false;
+    // The archived folder depends on the conversation alone (no read point needed).
+    if (c.archived() != (q.folder == folder_filter::archived) &&
+        q.folder != folder_filter::all && (q.folder != folder_filter::inbox || c.archived()))
+      return false;
     if (q.types && (c.types() & q.types) == 0) return false;
     if (q.from && c.last_activity() < *q.from) return false;
     if (q.to && c.last_activity() > *q.to) return false;
+    if (q.last_direction && c.last_direction() != *q.last_direction) return false;
+    if (access_of(viewer, c.location(), owners, settings) < min_access) return false;
+    if (!folder_matches(q.folder, c.folder_for(c.read_point_for(viewer.id, dir)))) return false;
     const contact_card* card = c.contact() ? &*c.contact() : nullptr;
     if (q.client_type && (!card || card->client_type != *q.client_type)) return false;
     if (q.group && (!card || std::find(card->groups.begin(), card->groups.end(), *q.group) ==
@@ -264,7 +270,6 @@ result<inbox_page> conversation_index::list(const inbox_query& q, const staff_me
       if (*q.assignee == "none" ? !c.assignee().empty() : c.assignee() != *q.assignee)
         return false;
     }
-    if (q.last_direction && c.last_direction() != *q.last_direction) return false;
     if (searching && !search.matches(c.view_for(viewer.id, dir))) return false;
     return true;
   };

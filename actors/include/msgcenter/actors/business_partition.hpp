@@ -84,10 +84,13 @@ class business_partition {
   inbox_entity* inbox_of(const std::string& staff);
   std::uint16_t add_inbox(const std::string& staff);
   void set_directory(directory_ptr next);
+  [[nodiscard]] bool sees_everything(std::size_t inbox) const;
   std::vector<std::string> owners(const conversation_entity& c) const;
 
   // the conversation -> inbox protocol of one turn
   std::vector<viewer_state> viewers(const conversation_entity& c) const;
+  /// The shared row fields before a change (only compared while someone watches).
+  row_facts facts_of(const conversation_entity& c) const;
   /// Who an inbound message into `c` alerts (inbox numbers; mutes are the inboxes' part).
   void alert_audience(const conversation_entity& c, std::vector<std::uint16_t>& out) const;
   void changed(conversation_entity& c, const std::vector<viewer_state>& before,
@@ -143,6 +146,8 @@ class business_partition {
 
   std::vector<std::unique_ptr<inbox_entity>> inboxes_;
   std::vector<const staff_member*> staff_of_;  ///< parallel to inboxes_, per directory
+  std::vector<bool> sees_all_;  ///< parallel to inboxes_: sees_everything(), per directory
+  bool watched_ = false;        ///< some inbox has (had) a subscriber: events are built
   absl::flat_hash_map<std::string, std::uint16_t> inbox_no_;
 
   std::vector<inbox_note> notes_;  ///< this turn's conversation -> inbox messages

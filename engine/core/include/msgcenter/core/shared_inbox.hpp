@@ -41,6 +41,7 @@ class staff_inbox {
   bool set_muted(conversation_id id, bool on);
   [[nodiscard]] bool pinned(conversation_id id) const { return pins_.contains(id); }
   [[nodiscard]] bool muted(conversation_id id) const { return mutes_.contains(id); }
+  [[nodiscard]] bool any_muted() const noexcept { return !mutes_.empty(); }
   [[nodiscard]] const absl::flat_hash_set<conversation_id>& pin_set() const noexcept {
     return pins_;
   }
