@@ -70,33 +70,48 @@ void staff_inbox::adjust_badge(const badge& before, const badge& after) noexcept
   badge_.unread_messages += after.unread_messages - before.unread_messages;
 }
 
+void staff_inbox::push(const alert& a) {
+  if (ring_.size() < kMaxAlertsKept) {
+    ring_.push_back(a);
+    return;
+  }
+  ring_[head_] = a;  // drops the oldest
+  head_ = (head_ + 1) % ring_.size();
+}
+
 std::optional<alert> staff_inbox::raise_alert(alert_kind kind, conversation_id conversation,
                                               message_id message, millis at) {
-  if (muted(conversation)) return std::nullopt;
+  if (!mutes_.empty() && muted(conversation)) return std::nullopt;
   alert a{next_alert_++, kind, conversation, message, at, false};
-  alerts_.push_back(a);
-  if (alerts_.size() > kMaxAlertsKept) alerts_.pop_front();
+  push(a);
   return a;
 }
 
 std::vector<alert> staff_inbox::alerts(std::size_t limit) const {
   std::vector<alert> out;
-  for (auto it = alerts_.rbegin(); it != alerts_.rend() && out.size() < limit; ++it)
-    out.push_back(*it);
+  const auto n = ring_.size();
+  out.reserve(std::min(limit, n));
+  for (std::size_t k = 0; k < n && out.size() < limit; ++k) out.push_back(at(n - 1 - k));
   return out;
 }
 
 status staff_inbox::ack_alert(alert_id id) {
-  auto it = std::lower_bound(alerts_.begin(), alerts_.end(), id,
-                             [](const alert& a, alert_id v) { return a.id < v; });
-  if (it == alerts_.end() || it->id != id) return make_error(errc::not_found, "no such alert");
-  it->acked = true;
+  // Ids increase from the oldest to the newest: binary search in ring order.
+  std::size_t lo = 0, hi = ring_.size();
+  while (lo < hi) {
+    auto mid = lo + (hi - lo) / 2;
+    if (at(mid).id < id)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == ring_.size() || at(lo).id != id) return make_error(errc::not_found, "no such alert");
+  at(lo).acked = true;
   return unit{};
 }
 
 void staff_inbox::restore_alert(const alert& a) {
-  alerts_.push_back(a);
-  if (alerts_.size() > kMaxAlertsKept) alerts_.pop_front();
+  push(a);
   next_alert_ = std::max(next_alert_, a.id + 1);
 }
 

@@ -57,7 +57,7 @@ class staff_inbox {
   [[nodiscard]] std::vector<alert> alerts(std::size_t limit) const;
   /// Errors: not_found.
   [[nodiscard]] status ack_alert(alert_id id);
-  [[nodiscard]] const std::deque<alert>& all_alerts() const noexcept { return alerts_; }
+  [[nodiscard]] std::size_t alert_count() const noexcept { return ring_.size(); }
   /// Restores a saved alert (recovery). Alerts must come in id order.
   void restore_alert(const alert& a);
 
@@ -69,8 +69,15 @@ class staff_inbox {
   std::string staff_id_;
   absl::flat_hash_set<conversation_id> pins_;
   absl::flat_hash_set<conversation_id> mutes_;
+  /// The i-th alert, oldest first.
+  [[nodiscard]] const alert& at(std::size_t i) const { return ring_[(head_ + i) % ring_.size()]; }
+  [[nodiscard]] alert& at(std::size_t i) { return ring_[(head_ + i) % ring_.size()]; }
+  void push(const alert& a);
+
   badge badge_;
-  std::deque<alert> alerts_;  ///< oldest first, at most kMaxAlertsKept
+  /// The last kMaxAlertsKept alerts as a ring: no allocation per alert once full.
+  std::vector<alert> ring_;
+  std::size_t head_ = 0;  ///< the oldest, once the ring is full
   alert_id next_alert_ = 1;
 };
 
