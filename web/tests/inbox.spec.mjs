@@ -41,6 +41,7 @@ let server;
 let api;        // http://127.0.0.1:<server port>
 let base;       // http://127.0.0.1:<proxy port>: what the browser uses
 let tokens = {};
+let printed;    // the sign-in line `serve --demo` prints
 let proxy;
 let browser;
 let page;
@@ -62,9 +63,16 @@ function startServer() {
       out += d;
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       const found = [...out.matchAll(/^ {2}(\w+) \(.*\): (mcs_\S+)$/gm)];
-      if (url && found.length >= 4 && /Try it/.test(out) && /staff web page at/.test(out)) {
+      // What scripts/serve.sh shows last: the page's URL and the token to sign in with.
+      const inbox = /^The staff web inbox: open (http:\S+)\/ and sign in as (\w+) .*\n {2}(mcs_\S+)$/m.exec(out);
+      if (url && found.length >= 4 && inbox) {
         clearTimeout(timer);
-        resolveStart({ child, url: url[1], tokens: Object.fromEntries(found.map((m) => [m[1], m[2]])) });
+        resolveStart({
+          child,
+          url: url[1],
+          tokens: Object.fromEntries(found.map((m) => [m[1], m[2]])),
+          printed: { url: inbox[1], staff: inbox[2], token: inbox[3] },
+        });
       }
     });
     child.on('exit', (code) => reject(new Error(`msgcenter serve exited ${code}:\n${out}\n${err}`)));
@@ -157,6 +165,7 @@ before(async () => {
   server = started.child;
   api = started.url;
   tokens = started.tokens;
+  printed = started.printed;
   proxy = await startProxy(Number(new URL(api).port));
   base = `http://127.0.0.1:${proxy.port}`;
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true });
@@ -204,12 +213,15 @@ test('the page and its modules are served with the strict policy', async () => {
   assert.equal((await fetch(`${base}/%2e%2e/README.md`)).status, 404);
 });
 
-test('sign in: a wrong token is refused, the staff token opens the inbox', async () => {
+test('sign in: a wrong token is refused, the printed demo token opens the inbox', async () => {
+  assert.equal(printed.url, api, 'serve prints the page URL');
+  assert.equal(printed.staff, 'maya');
+  assert.equal(printed.token, tokens.maya);
   await page.goto(`${base}/`);
   await page.getByLabel('Staff token').fill('mcs_wrong');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('alert').filter({ hasText: 'not valid' }).waitFor();
-  await page.getByLabel('Staff token').fill(tokens.maya);
+  await page.getByLabel('Staff token').fill(printed.token);
   await page.getByLabel('Staff token').press('Enter');
   await page.getByTestId('live').filter({ hasText: 'Live' }).waitFor();
   await row('Emma Stone').waitFor();
