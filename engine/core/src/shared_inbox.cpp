@@ -70,13 +70,31 @@ void staff_inbox::adjust_badge(const badge& before, const badge& after) noexcept
   badge_.unread_messages += after.unread_messages - before.unread_messages;
 }
 
+staff_inbox::slot staff_inbox::pack(const alert& a) noexcept {
+  const std::uint64_t flags = static_cast<std::uint64_t>(a.kind) << 1 | (a.acked ? 1 : 0);
+  return slot{(a.id & ((std::uint64_t{1} << kFlagShift) - 1)) | flags << kFlagShift,
+              a.conversation, a.message, a.at};
+}
+
+alert staff_inbox::unpack(const slot& s) noexcept {
+  const auto flags = s.id_and_flags >> kFlagShift;
+  alert a;
+  a.id = s.id_and_flags & ((std::uint64_t{1} << kFlagShift) - 1);
+  a.kind = static_cast<alert_kind>(flags >> 1);
+  a.acked = (flags & 1) != 0;
+  a.conversation = s.conversation;
+  a.message = s.message;
+  a.at = s.at;
+  return a;
+}
+
 void staff_inbox::push(const alert& a) {
   if (ring_.size() < kMaxAlertsKept) {
-    ring_.push_back(a);
+    ring_.push_back(pack(a));
     return;
   }
-  ring_[head_] = a;  // drops the oldest
-  head_ = (head_ + 1) % ring_.size();
+  ring_[head_] = pack(a);  // drops the oldest
+  if (++head_ == ring_.size()) head_ = 0;
 }
 
 std::optional<alert> staff_inbox::raise_alert(alert_kind kind, conversation_id conversation,
@@ -91,7 +109,7 @@ std::vector<alert> staff_inbox::alerts(std::size_t limit) const {
   std::vector<alert> out;
   const auto n = ring_.size();
   out.reserve(std::min(limit, n));
-  for (std::size_t k = 0; k < n && out.size() < limit; ++k) out.push_back(at(n - 1 - k));
+  for (std::size_t k = 0; k < n && out.size() < limit; ++k) out.push_back(unpack(at(n - 1 - k)));
   return out;
 }
 
@@ -100,13 +118,16 @@ status staff_inbox::ack_alert(alert_id id) {
   std::size_t lo = 0, hi = ring_.size();
   while (lo < hi) {
     auto mid = lo + (hi - lo) / 2;
-    if (at(mid).id < id)
+    if (unpack(at(mid)).id < id)
       lo = mid + 1;
     else
       hi = mid;
   }
-  if (lo == ring_.size() || at(lo).id != id) return make_error(errc::not_found, "no such alert");
-  at(lo).acked = true;
+  if (lo == ring_.size() || unpack(at(lo)).id != id)
+    return make_error(errc::not_found, "no such alert");
+  auto a = unpack(at(lo));
+  a.acked = true;
+  at(lo) = pack(a);
   return unit{};
 }
 
