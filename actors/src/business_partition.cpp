@@ -99,9 +99,11 @@ void business_partition::set_directory(directory_ptr next) {
   dir_ = std::move(next);
   staff_of_.assign(inboxes_.size(), nullptr);
   sees_all_.assign(inboxes_.size(), false);
+  others_.clear();
   for (std::size_t i = 0; i < inboxes_.size(); ++i) {
     staff_of_[i] = dir_->find_staff(inboxes_[i]->own.staff_id());
     sees_all_[i] = sees_everything(i);
+    if (!in_group(i)) others_.push_back(static_cast<std::uint16_t>(i));
   }
 }
 
@@ -120,6 +122,7 @@ std::uint16_t business_partition::add_inbox(const std::string& staff) {
   staff_of_.push_back(dir_->find_staff(staff));
   inbox_no_.emplace(staff, no);
   sees_all_.push_back(sees_everything(no));
+  if (!in_group(no)) others_.push_back(no);
   return no;
 }
 
@@ -295,19 +298,24 @@ business_partition::viewer_set business_partition::viewers(const conversation_en
   out.common = viewer_state{access::visible,
                             badge_contribution(access::visible, c.state, shared_read, false),
                             shared_read};
-  for (std::size_t i = 0; i < inboxes_.size(); ++i) {
+  // The common audience's entries are only read for events: filled while someone watches.
+  auto one = [&](std::size_t i) {
     const auto* staff = staff_of_[i];
-    if (!staff) continue;
+    if (!staff) return;
     auto& v = out.each[i];
     if (shared && sees_all_[i]) {
       v = out.common;  // mutes: through their correction, not here
-      continue;
+      return;
     }
     v.acc = access_of(*staff, c.state.location(), *owners, dir.settings);
-    if (v.acc == access::none) continue;
+    if (v.acc == access::none) return;
     v.read = shared ? shared_read : c.state.read_point_for(staff->id, dir);
     v.contribution = badge_contribution(v.acc, c.state, v.read, inboxes_[i]->own.muted(id));
-  }
+  };
+  if (watched_)
+    for (std::size_t i = 0; i < inboxes_.size(); ++i) one(i);
+  else
+    for (auto i : others_) one(i);
   return out;
 }
 
@@ -337,7 +345,7 @@ void business_partition::changed(conversation_entity& c, const viewer_set& befor
         move_badge(inboxes_[j]->correction, common_was, common_is);
       }
   }
-  for (std::size_t i = 0; i < now.size(); ++i) {
+  auto each = [&](std::size_t i) {
     const auto& was = i < before.size() ? before[i] : viewer_state{};
     const auto& is = now[i];
     auto no = static_cast<std::uint16_t>(i);
@@ -347,7 +355,7 @@ void business_partition::changed(conversation_entity& c, const viewer_set& befor
       n.after = is.contribution;
       notes_.push_back(n);
     }
-    if (!watched) continue;
+    if (!watched) return;
     if (inboxes_[i]->logging && is.acc == access::visible && new_messages &&
         !new_messages->empty()) {
       inbox_note n{inbox_note::kind::messages, no, id};
@@ -358,10 +366,14 @@ void business_partition::changed(conversation_entity& c, const viewer_set& befor
         (was.acc != is.acc ||
          (is.acc != access::none && (shared_changed || !(was.read == is.read)))))
       notes_.push_back(inbox_note{inbox_note::kind::row, no, id});
-  }
+  };
+  if (watched)
+    for (std::size_t i = 0; i < now.size(); ++i) each(i);
+  else
+    for (auto i : others_) each(i);  // the common audience moved as one above
   // Alerts in the order they were raised; only to whoever can see the conversation now.
   for (auto& [to, spec] : alerts) {
-    if (to >= now.size() || now[to].acc != access::visible) continue;
+    if (to >= now.size() || (!in_group(to) && now[to].acc != access::visible)) continue;
     inbox_note n{inbox_note::kind::alert, to, id};
     n.alert = spec.kind;
     n.message_no = spec.message;
@@ -1207,7 +1219,7 @@ void business_partition::action(const op_context& ctx, const action_request& req
       // What this conversation adds to the viewer's badge, mutes applied.
       auto effective = [&](const viewer_set& v) {
         if (!in_group(no)) return v.each[no].contribution;
-        return inbox->own.muted(id) ? badge{} : v.each[no].contribution;
+        return inbox->own.muted(id) ? badge{} : v.common.contribution;
       };
       auto before = effective(viewers(*c));
       bool flipped = is_pin ? inbox->own.set_pinned(id, on) : inbox->own.set_muted(id, on);

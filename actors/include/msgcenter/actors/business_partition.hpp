@@ -163,6 +163,7 @@ class business_partition {
   std::vector<const staff_member*> staff_of_;  ///< parallel to inboxes_, per directory
   std::vector<bool> sees_all_;  ///< parallel to inboxes_: sees_everything(), per directory
   bool watched_ = false;        ///< some inbox has (had) a subscriber: events are built
+  std::vector<std::uint16_t> others_;  ///< inboxes outside the common audience
   absl::flat_hash_map<std::string, std::uint16_t> inbox_no_;
 
   std::vector<inbox_note> notes_;  ///< this turn's conversation -> inbox messages
