@@ -59,6 +59,7 @@ function startServer() {
     let err = '';
     const timer = setTimeout(() => reject(new Error(`msgcenter serve did not start:\n${out}\n${err}`)), 20000);
     child.stderr.on('data', (d) => (err += d));
+    child.stderrText = () => err;
     child.stdout.on('data', (d) => {
       out += d;
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
@@ -337,4 +338,14 @@ test('sign out clears the session; nothing broke the policy or left this origin'
   assert.deepEqual(csp, [], 'Content-Security-Policy violations');
   // A wrong token's 401 is the one console error a browser logs by itself.
   assert.deepEqual(problems.filter((p) => !/401 \(Unauthorized\)/.test(p)), []);
+});
+
+test('the server stops cleanly on SIGTERM (and, under ASan, without a report)', async () => {
+  await browser.close();
+  browser = null;
+  const exited = new Promise((ok) => server.on('exit', (code, signal) => ok({ code, signal })));
+  server.kill('SIGTERM');
+  const { code, signal } = await exited;
+  assert.deepEqual({ code, signal }, { code: 0, signal: null }, server.stderrText());
+  assert.doesNotMatch(server.stderrText(), /Sanitizer|runtime error/);
 });
