@@ -179,7 +179,8 @@ void business_partition::restore(const persistence::recovered_business& saved) {
     for (auto& [id, a] : it->second.alerts) inbox.own.restore_alert(a);
   }
   for (auto& [id, c] : saved.conversations) {
-    std::deque<message> msgs;
+    std::vector<message> msgs;
+    msgs.reserve(c.messages.size());
     for (auto& [mid, m] : c.messages) {
       msgs.push_back(m);
       if (!m.provider_id.empty()) providers_[m.provider_id] = {id, mid};
