@@ -543,6 +543,13 @@ void business_partition::remember_phone(const std::string& raw, const std::strin
 
 caf::result<inbound_results> business_partition::inbound(const op_context& ctx,
                                                          inbound_batch& batch) {
+  auto rp = self_->make_response_promise<inbound_results>();
+  inbound(ctx, batch, [rp](inbound_results r) mutable { rp.deliver(std::move(r)); });
+  return rp;
+}
+
+void business_partition::inbound(const op_context& ctx, inbound_batch& batch,
+                                 std::function<void(inbound_results)> done) {
   auto out = std::make_shared<inbound_results>(batch.items.size(),
                                                fail<inbound_reply>(errc::unavailable, "?"));
   // Messages per conversation, in batch order, with their index in the batch.
@@ -649,8 +656,7 @@ caf::result<inbound_results> business_partition::inbound(const op_context& ctx,
     else
       (*out)[i] = fail<inbound_reply>(errc::not_found, "no such message");
   }
-  auto rp = self_->make_response_promise<inbound_results>();
-  finish([this, out, rp, replies = std::move(replies),
+  finish([this, out, done = std::move(done), replies = std::move(replies),
           stored_items = std::move(stored_items)](status s) mutable {
     if (!s) {
       // Not durable: acknowledge none of the messages stored by this batch.
@@ -658,9 +664,8 @@ caf::result<inbound_results> business_partition::inbound(const op_context& ctx,
     } else {
       for (auto& sms : replies) hand_over(sms);
     }
-    rp.deliver(std::move(*out));
+    done(std::move(*out));
   });
-  return rp;
 }
 
 std::string business_partition::consent_text(consent_reply r) const {

@@ -69,6 +69,35 @@ caf::actor spawn_shard(caf::actor_system& sys, std::shared_ptr<gateway> outbound
             return inbound_results(r.items.size(), no_business<inbound_reply>());
           return p->inbound(ctx, r);
         },
+        [st](shard_inbound& batch) -> caf::result<shard_inbound_results> {
+          // Every business's part answers once durable; the last one replies for all.
+          struct gather {
+            shard_inbound_results out;
+            std::size_t left = 0;
+            caf::typed_response_promise<shard_inbound_results> rp;
+          };
+          auto g = std::make_shared<gather>();
+          g->out.resize(batch.parts.size());
+          g->left = batch.parts.size();
+          g->rp = st->self->make_response_promise<shard_inbound_results>();
+          auto rp = g->rp;
+          if (g->left == 0) {
+            g->rp.deliver(std::move(g->out));
+            return rp;
+          }
+          for (std::size_t k = 0; k < batch.parts.size(); ++k) {
+            auto& [ctx, part] = batch.parts[k];
+            auto answer = [g, k](inbound_results r) {
+              g->out[k] = std::move(r);
+              if (--g->left == 0) g->rp.deliver(std::move(g->out));
+            };
+            if (auto* p = st->find(ctx.business))
+              p->inbound(ctx, part, std::move(answer));
+            else
+              answer(inbound_results(part.items.size(), no_business<inbound_reply>()));
+          }
+          return rp;
+        },
         MSGCENTER_ROUTE(status_request, status_reply, status_callback),
         MSGCENTER_ROUTE(send_request, send_reply, send),
         MSGCENTER_ROUTE(consent_get_args, consent_state_reply, consent_get),

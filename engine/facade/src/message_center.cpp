@@ -354,8 +354,9 @@ std::future<std::vector<result<inbound_reply>>> message_center::ingest_async(
       g.second.items.push_back(std::move(batch[i]));
     }
   }
-  // Each business answers on a caller actor; the last answer fulfils the future (no thread
-  // waits for them).
+  // One message per shard with every business it hosts (once per batch, not per
+  // business); each shard answers on a caller actor and the last answer fulfils the future
+  // (no thread waits for them).
   struct gather {
     results out;
     std::atomic<std::size_t> left{0};
@@ -363,35 +364,43 @@ std::future<std::vector<result<inbound_reply>>> message_center::ingest_async(
   };
   auto g = std::make_shared<gather>();
   g->out = std::move(out);
-  std::vector<std::pair<caf::actor, decltype(groups)::iterator>> targets;
+  struct shard_part {
+    actors::shard_inbound batch;
+    std::vector<std::vector<std::size_t>> index;  ///< positions in the caller's batch
+  };
+  std::map<caf::actor, shard_part> per_shard;
   for (auto it = groups.begin(); it != groups.end(); ++it) {
     auto target = impl_->business(it->first);
     if (!target) {
       for (auto i : it->second.first) g->out[i] = make_error(errc::not_found, "no such business");
       continue;
     }
-    targets.emplace_back(target, it);
+    op_context c = ctx;
+    c.business = it->first;
+    auto& part = per_shard[target];
+    part.batch.parts.emplace_back(std::move(c), std::move(it->second.second));
+    part.index.push_back(std::move(it->second.first));
   }
   auto fut = g->done.get_future();
-  if (targets.empty()) {
+  if (per_shard.empty()) {
     g->done.set_value(std::move(g->out));
     return fut;
   }
-  g->left = targets.size();
-  for (auto& [target, it] : targets) {
-    op_context c = ctx;
-    c.business = it->first;
-    auto index = std::make_shared<std::vector<std::size_t>>(std::move(it->second.first));
-    impl_->ask_then<results>(
+  g->left = per_shard.size();
+  for (auto& [target, part] : per_shard) {
+    auto index = std::make_shared<std::vector<std::vector<std::size_t>>>(std::move(part.index));
+    impl_->ask_then<actors::shard_inbound_results>(
         target,
-        [g, index](results r) {
-          for (std::size_t k = 0; k < index->size(); ++k)
-            g->out[(*index)[k]] = k < r.size()
-                                      ? std::move(r[k])
-                                      : result<inbound_reply>(make_error(errc::unavailable, "lost"));
+        [g, index](actors::shard_inbound_results r) {
+          for (std::size_t p = 0; p < index->size(); ++p)
+            for (std::size_t k = 0; k < (*index)[p].size(); ++k)
+              g->out[(*index)[p][k]] =
+                  p < r.size() && k < r[p].size()
+                      ? std::move(r[p][k])
+                      : result<inbound_reply>(make_error(errc::unavailable, "lost"));
           if (--g->left == 0) g->done.set_value(std::move(g->out));
         },
-        std::move(c), std::move(it->second.second));
+        std::move(part.batch));
   }
   return fut;
 }

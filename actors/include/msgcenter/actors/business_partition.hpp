@@ -42,6 +42,10 @@ class business_partition {
   caf::result<result<unit>> template_put(const op_context&, template_put_request& req);
   caf::result<result<contact_put_reply>> contact_put(const op_context&, contact_put_request& req);
   caf::result<inbound_results> inbound(const op_context& ctx, inbound_batch& batch);
+  /// The same, answering through `done` once the batch is durable (a shard gathering the
+  /// batches of several businesses).
+  void inbound(const op_context& ctx, inbound_batch& batch,
+               std::function<void(inbound_results)> done);
   caf::result<result<status_reply>> status_callback(const op_context&, status_request& req);
   caf::result<result<send_reply>> send(const op_context& ctx, send_request& req);
   result<consent_state_reply> consent_get(const op_context&, consent_get_args& req);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <caf/all.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -28,6 +29,13 @@ struct journal_ack {
   std::uint64_t token = 0;
   status outcome;
 };
+
+}  // namespace msgcenter::actors
+
+// Travels only between actors of one process (see message_types.hpp).
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::journal_ack)
+
+namespace msgcenter::actors {
 
 /// Per-actor bookkeeping of records waiting for their commit. Not thread-safe: used by its
 /// actor only.

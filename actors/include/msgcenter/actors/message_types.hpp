@@ -42,7 +42,6 @@ using result_carrier = result<carrier_account>;
 }  // namespace msgcenter::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::unit)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::journal_ack)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::access)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::op_context)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::staff_event)
@@ -68,6 +67,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::alerts_ack_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::inbound_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::provider_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::host_business)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::shard_inbound)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::shard_inbound_results)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::inbound_results)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::message_list)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::result_message_list)

@@ -20,6 +20,13 @@ struct inbound_batch {
 };
 using inbound_results = std::vector<result<inbound_reply>>;
 
+/// The inbound batches of every business of one shard in one ingest: one CAF message per
+/// shard and batch. Reply: shard_inbound_results, one inbound_results per part, in order.
+struct shard_inbound {
+  std::vector<std::pair<op_context, inbound_batch>> parts;
+};
+using shard_inbound_results = std::vector<inbound_results>;
+
 /// The gateway's answer for an outbound message, posted back to the shard.
 struct provider_result {
   std::string business;
