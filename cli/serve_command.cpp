@@ -90,7 +90,7 @@ std::string random_admin_key() {
 }
 
 void print_demo(const server::demo_info& info, const std::string& base,
-                const std::string& signed_base) {
+                const std::string& signed_base, bool web_page) {
   std::cout << "\nDemo data " << (info.already_loaded ? "found in the store" : "loaded")
             << ": business `" << info.business << "` (Lotus Day Spa), number " << info.number;
   if (!info.already_loaded) std::cout << ", " << info.operations << " operations replayed";
@@ -116,8 +116,12 @@ void print_demo(const server::demo_info& info, const std::string& base,
       << "\nA reply:\n"
       << "  curl -s " << base
       << "/v1/messages -H \"Authorization: Bearer $T\" -H 'Content-Type: application/json' \\\n"
-      << "    -d '{\"phone\":\"" << info.client_phone << "\",\"body\":\"See you soon!\"}'\n\n"
-      << std::flush;
+      << "    -d '{\"phone\":\"" << info.client_phone << "\",\"body\":\"See you soon!\"}'\n\n";
+  if (web_page)
+    std::cout << "The staff web inbox: open " << base << "/ and sign in as "
+              << info.staff.front().staff << " (" << info.staff.front().name
+              << ") with the token\n  " << token << "\n\n";
+  std::cout << std::flush;
 }
 
 int run_serve(const serve_args& a) {
@@ -261,7 +265,9 @@ int run_serve(const serve_args& a) {
   else
     std::cout << "msgcenter: no staff web page (no web/index.html beside the build; --web DIR)"
               << std::endl;
-  if (demo) print_demo(*demo, base, cfg.server.public_url.empty() ? base : cfg.server.public_url);
+  if (demo)
+    print_demo(*demo, base, cfg.server.public_url.empty() ? base : cfg.server.public_url,
+               !cfg.server.web_root.empty());
 
   int sig = 0;
   sigwait(&stop_signals, &sig);

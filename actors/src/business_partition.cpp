@@ -101,9 +101,11 @@ void business_partition::set_directory(directory_ptr next) {
   dir_ = std::move(next);
   staff_of_.assign(inboxes_.size(), nullptr);
   sees_all_.assign(inboxes_.size(), false);
+  others_.clear();
   for (std::size_t i = 0; i < inboxes_.size(); ++i) {
     staff_of_[i] = dir_->find_staff(inboxes_[i]->own.staff_id());
     sees_all_[i] = sees_everything(i);
+    if (!in_group(i)) others_.push_back(static_cast<std::uint16_t>(i));
   }
 }
 
@@ -122,6 +124,7 @@ std::uint16_t business_partition::add_inbox(const std::string& staff) {
   staff_of_.push_back(dir_->find_staff(staff));
   inbox_no_.emplace(staff, no);
   sees_all_.push_back(sees_everything(no));
+  if (!in_group(no)) others_.push_back(no);
   return no;
 }
 
@@ -174,11 +177,12 @@ void business_partition::restore(const persistence::recovered_business& saved) {
     auto it = saved.inboxes.find(staff);
     if (it == saved.inboxes.end()) continue;
     for (auto id : it->second.pins) inbox.own.set_pinned(id, true);
-    for (auto id : it->second.mutes) inbox.own.set_muted(id, true);
+    for (auto id : it->second.mutes) inbox.own.set_muted(id, true);  // muted_by: below
     for (auto& [id, a] : it->second.alerts) inbox.own.restore_alert(a);
   }
   for (auto& [id, c] : saved.conversations) {
-    std::deque<message> msgs;
+    std::vector<message> msgs;
+    msgs.reserve(c.messages.size());
     for (auto& [mid, m] : c.messages) {
       msgs.push_back(m);
       if (!m.provider_id.empty()) providers_[m.provider_id] = {id, mid};
@@ -191,15 +195,69 @@ void business_partition::restore(const persistence::recovered_business& saved) {
     conv_order_.push_back(id);
     index_.place(e->state, owners(*e));
     for (std::size_t i = 0; i < inboxes_.size(); ++i)
-      if (staff_of_[i])
-        inboxes_[i]->own.adjust_badge(
-            {}, index_.contribution(*staff_of_[i], inboxes_[i]->own, e->state, *dir_));
+      if (inboxes_[i]->own.muted(id)) e->muted_by.push_back(static_cast<std::uint16_t>(i));
     convs_.emplace(id, std::move(e));
     next_conversation_ = std::max(next_conversation_, id + 1);
   }
+  recompute_badges();
 }
 
 // ---- the conversation -> inbox protocol of one turn ------------------------------------
+
+namespace {
+// b += to - from (the counters are unsigned: wrapping sums come out right).
+void move_badge(badge& b, const badge& from, const badge& to) {
+  b.unread_conversations += to.unread_conversations - from.unread_conversations;
+  b.unread_messages += to.unread_messages - from.unread_messages;
+}
+}  // namespace
+
+bool business_partition::in_group(std::size_t inbox) const {
+  return dir_->settings.read_status == read_status_mode::shared && sees_all_[inbox];
+}
+
+badge business_partition::badge_of(std::size_t inbox) const {
+  if (!in_group(inbox)) return inboxes_[inbox]->own.current_badge();
+  badge b = group_badge_;
+  move_badge(b, inboxes_[inbox]->correction, {});
+  return b;
+}
+
+void business_partition::touch(std::size_t inbox) {
+  auto& e = *inboxes_[inbox];
+  if (e.touched || !e.logging) return;  // only watched inboxes get badge events
+  e.touched = true;
+  e.badge_at_turn_start = badge_of(inbox);
+  touched_.push_back(static_cast<std::uint16_t>(inbox));
+}
+
+void business_partition::touch_watched_group() {
+  if (!watched_) return;
+  for (std::size_t i = 0; i < inboxes_.size(); ++i)
+    if (inboxes_[i]->logging && in_group(i)) touch(i);
+}
+
+void business_partition::recompute_badges() {
+  const auto n = inboxes_.size();
+  std::vector<badge> sums(n);
+  std::vector<badge> corrections(n);
+  badge group;
+  for (auto id : conv_order_) {
+    const auto& c = *convs_.at(id);
+    const auto vs = viewers(c);
+    move_badge(group, {}, vs.common.contribution);
+    for (auto j : c.muted_by)
+      if (j < n && in_group(j)) move_badge(corrections[j], {}, vs.common.contribution);
+    for (std::size_t i = 0; i < n; ++i)
+      if (!in_group(i)) move_badge(sums[i], {}, vs.each[i].contribution);
+  }
+  group_badge_ = group;
+  for (std::size_t i = 0; i < n; ++i) {
+    auto& e = *inboxes_[i];
+    e.correction = corrections[i];
+    e.own.adjust_badge(e.own.current_badge(), in_group(i) ? badge{} : sums[i]);
+  }
+}
 
 business_partition::row_facts business_partition::facts_of(const conversation_entity& c) const {
   return watched_ ? row_facts(c.state) : row_facts();
@@ -229,9 +287,9 @@ void business_partition::alert_audience(const conversation_entity& c,
   inbound_alert_recipients(owner_nos, last, sees, subscribe_all, out);
 }
 
-std::vector<business_partition::viewer_state> business_partition::viewers(
-    const conversation_entity& c) const {
-  std::vector<viewer_state> out(inboxes_.size());
+business_partition::viewer_set business_partition::viewers(const conversation_entity& c) const {
+  viewer_set out;
+  out.each.resize(inboxes_.size());
   const auto id = c.state.id();
   const auto* owners = index_.owners(id);
   if (!owners) return out;  // not yet placed: nobody reaches it
@@ -240,46 +298,67 @@ std::vector<business_partition::viewer_state> business_partition::viewers(
   const bool shared = dir.settings.read_status == read_status_mode::shared;
   const read_point shared_read = shared ? c.state.read_point_for({}, dir) : read_point{};
   // Everyone who sees every conversation sees this one alike in shared mode.
-  const viewer_state common{access::visible,
+  out.common = viewer_state{access::visible,
                             badge_contribution(access::visible, c.state, shared_read, false),
                             shared_read};
-  for (std::size_t i = 0; i < inboxes_.size(); ++i) {
+  // The common audience's entries are only read for events: filled while someone watches.
+  auto one = [&](std::size_t i) {
     const auto* staff = staff_of_[i];
-    if (!staff) continue;
-    auto& v = out[i];
+    if (!staff) return;
+    auto& v = out.each[i];
     if (shared && sees_all_[i]) {
-      v = common;
-      if (inboxes_[i]->own.any_muted() && inboxes_[i]->own.muted(id)) v.contribution = {};
-      continue;
+      v = out.common;  // mutes: through their correction, not here
+      return;
     }
     v.acc = access_of(*staff, c.state.location(), *owners, dir.settings);
-    if (v.acc == access::none) continue;
+    if (v.acc == access::none) return;
     v.read = shared ? shared_read : c.state.read_point_for(staff->id, dir);
     v.contribution = badge_contribution(v.acc, c.state, v.read, inboxes_[i]->own.muted(id));
-  }
+  };
+  if (watched_)
+    for (std::size_t i = 0; i < inboxes_.size(); ++i) one(i);
+  else
+    for (auto i : others_) one(i);
   return out;
 }
 
-void business_partition::changed(conversation_entity& c, const std::vector<viewer_state>& before,
+void business_partition::changed(conversation_entity& c, const viewer_set& before_set,
                                  const row_facts& facts_before,
                                  const std::vector<message>* new_messages,
-                                 const std::vector<std::pair<std::uint16_t, alert_spec>>& alerts) {
+                                 const std::vector<std::pair<std::uint16_t, alert_spec>>& alerts,
+                                 bool badges) {
   index_.place(c.state, owners(c));
   const bool watched = watched_;
   const bool shared_changed = watched && row_facts(c.state) != facts_before;
-  const auto now = viewers(c);
+  const auto now_set = viewers(c);
+  const auto& before = before_set.each;
+  const auto& now = now_set.each;
   const auto id = c.state.id();
-  for (std::size_t i = 0; i < now.size(); ++i) {
+  // The common audience moves as one: its counter, and a correction for each member who
+  // muted this conversation (their badge does not move).
+  const auto& common_was = before_set.common.contribution;
+  const auto& common_is = now_set.common.contribution;
+  if (badges && common_was != common_is &&
+      dir_->settings.read_status == read_status_mode::shared) {
+    touch_watched_group();
+    move_badge(group_badge_, common_was, common_is);
+    for (auto j : c.muted_by)
+      if (j < inboxes_.size() && in_group(j)) {
+        touch(j);
+        move_badge(inboxes_[j]->correction, common_was, common_is);
+      }
+  }
+  auto each = [&](std::size_t i) {
     const auto& was = i < before.size() ? before[i] : viewer_state{};
     const auto& is = now[i];
     auto no = static_cast<std::uint16_t>(i);
-    if (was.contribution != is.contribution) {
+    if (badges && !in_group(i) && was.contribution != is.contribution) {
       inbox_note n{inbox_note::kind::badge, no, id};
       n.before = was.contribution;
       n.after = is.contribution;
       notes_.push_back(n);
     }
-    if (!watched) continue;
+    if (!watched) return;
     if (inboxes_[i]->logging && is.acc == access::visible && new_messages &&
         !new_messages->empty()) {
       inbox_note n{inbox_note::kind::messages, no, id};
@@ -290,10 +369,14 @@ void business_partition::changed(conversation_entity& c, const std::vector<viewe
         (was.acc != is.acc ||
          (is.acc != access::none && (shared_changed || !(was.read == is.read)))))
       notes_.push_back(inbox_note{inbox_note::kind::row, no, id});
-  }
+  };
+  if (watched)
+    for (std::size_t i = 0; i < now.size(); ++i) each(i);
+  else
+    for (auto i : others_) each(i);  // the common audience moved as one above
   // Alerts in the order they were raised; only to whoever can see the conversation now.
   for (auto& [to, spec] : alerts) {
-    if (to >= now.size() || now[to].acc != access::visible) continue;
+    if (to >= now.size() || (!in_group(to) && now[to].acc != access::visible)) continue;
     inbox_note n{inbox_note::kind::alert, to, id};
     n.alert = spec.kind;
     n.message_no = spec.message;
@@ -312,17 +395,15 @@ void business_partition::emit(inbox_entity& inbox, staff_event ev) {
 
 // Each inbox handles what the conversations told it this turn, in order.
 void business_partition::drain() {
-  std::vector<std::uint16_t> touched;
   for (auto& n : notes_) {
     auto& inbox = *inboxes_[n.inbox];
     switch (n.what) {
       case inbox_note::kind::badge:
-        if (!inbox.touched) {
-          inbox.touched = true;
-          inbox.badge_at_turn_start = inbox.own.current_badge();
-          touched.push_back(n.inbox);
-        }
-        inbox.own.adjust_badge(n.before, n.after);
+        touch(n.inbox);
+        if (in_group(n.inbox))
+          move_badge(inbox.correction, n.after, n.before);  // badge += after - before
+        else
+          inbox.own.adjust_badge(n.before, n.after);
         break;
       case inbox_note::kind::messages:
         if (!inbox.logging) break;
@@ -356,15 +437,17 @@ void business_partition::drain() {
     }
   }
   notes_.clear();
-  for (auto no : touched) {
+  for (auto no : touched_) {
     auto& inbox = *inboxes_[no];
     inbox.touched = false;
-    if (inbox.own.current_badge() == inbox.badge_at_turn_start) continue;
+    auto now = badge_of(no);
+    if (now == inbox.badge_at_turn_start) continue;
     staff_event ev;
     ev.kind = event_kind::badge;
-    ev.badge_value = inbox.own.current_badge();
+    ev.badge_value = now;
     emit(inbox, std::move(ev));
   }
+  touched_.clear();
 }
 
 void business_partition::begin_records() { records_ = std::make_shared<record_wait>(); }
@@ -951,7 +1034,7 @@ void business_partition::change_directory(Fn&& mutate, std::function<void(status
   begin_records();
   write(persistence::encode_record(persistence::directory_record{business_no_, *next}));
   // Every conversation's viewers before and after: under the old directory, then the new.
-  std::vector<std::vector<viewer_state>> before;
+  std::vector<viewer_set> before;
   std::vector<row_facts> facts;
   before.reserve(conv_order_.size());
   facts.reserve(conv_order_.size());
@@ -959,10 +1042,13 @@ void business_partition::change_directory(Fn&& mutate, std::function<void(status
     before.push_back(viewers(*convs_.at(id)));
     facts.push_back(facts_of(*convs_.at(id)));
   }
+  for (std::size_t i = 0; i < inboxes_.size(); ++i) touch(i);  // badges under the old rules
   set_directory(next);
   for (auto& [staff, s] : dir_->staff) add_inbox(staff);
+  // Rows move by comparison; badges are recounted (who is in the common audience may change).
   for (std::size_t k = 0; k < conv_order_.size(); ++k)
-    changed(*convs_.at(conv_order_[k]), before[k], facts[k], nullptr, {});
+    changed(*convs_.at(conv_order_[k]), before[k], facts[k], nullptr, {}, false);
+  recompute_badges();
   finish(std::move(done));
 }
 
@@ -1203,16 +1289,28 @@ void business_partition::action(const op_context& ctx, const action_request& req
       if (!inbox || acc == access::none)
         return reply(make_error(errc::not_found, "no such conversation"));
       auto no = inbox_no_.at(ctx.as);
-      auto before = viewers(*c);
       bool on = req.action == conversation_action::pin || req.action == conversation_action::mute;
       bool is_pin = req.action == conversation_action::pin || req.action == conversation_action::unpin;
+      // What this conversation adds to the viewer's badge, mutes applied.
+      auto effective = [&](const viewer_set& v) {
+        if (!in_group(no)) return v.each[no].contribution;
+        return inbox->own.muted(id) ? badge{} : v.common.contribution;
+      };
+      auto before = effective(viewers(*c));
       bool flipped = is_pin ? inbox->own.set_pinned(id, on) : inbox->own.set_muted(id, on);
       if (flipped) {
-        auto now = viewers(*c);
-        if (before[no].contribution != now[no].contribution) {
+        if (!is_pin) {
+          auto& by = c->muted_by;
+          if (on)
+            by.push_back(no);
+          else
+            by.erase(std::remove(by.begin(), by.end(), no), by.end());
+        }
+        auto after = effective(viewers(*c));
+        if (before != after) {
           inbox_note n{inbox_note::kind::badge, no, id};
-          n.before = before[no].contribution;
-          n.after = now[no].contribution;
+          n.before = before;
+          n.after = after;
           notes_.push_back(n);
         }
         notes_.push_back(inbox_note{inbox_note::kind::row, no, id});
@@ -1371,8 +1469,8 @@ result<inbox_page> business_partition::inbox_list(const op_context& ctx, inbox_q
 result<badge> business_partition::inbox_badge(const op_context& ctx, badge_request&) {
   auto who = acting_staff(ctx, right::view_messages);
   if (!who) return who.error();
-  auto* inbox = inbox_of(ctx.as);
-  return inbox ? inbox->own.current_badge() : badge{};
+  auto it = inbox_no_.find(ctx.as);
+  return it == inbox_no_.end() ? badge{} : badge_of(it->second);
 }
 
 result<std::vector<alert>> business_partition::alerts_list(const op_context& ctx,

@@ -123,7 +123,8 @@ api_reply static_site::serve(std::string_view path, std::string_view if_none_mat
   // Symbolic links are followed, but what they lead to must still be below the root.
   std::string real = resolved(root_ + "/" + *rel);
   if (real.empty() || !starts_with(real, root_ + "/")) return not_found();
-  int fd = ::open(real.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  // O_NONBLOCK: a FIFO must not hang a worker in open(); it is then refused as not regular.
+  int fd = ::open(real.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) return not_found();
   struct stat st {};
   std::string body;

@@ -747,13 +747,27 @@ TEST(SharedInboxStaff, Alerts_KeptAtMostMaxAlertsKept_OldestDropped) {
   const std::size_t extra = 5;
   for (std::size_t i = 0; i < kMaxAlertsKept + extra; ++i)
     ASSERT_TRUE(own.raise_alert(alert_kind::message, 1, i + 1, static_cast<millis>(i)).has_value());
-  ASSERT_EQ(own.all_alerts().size(), kMaxAlertsKept);
-  EXPECT_EQ(own.all_alerts().front().id, extra + 1);
-  EXPECT_EQ(own.all_alerts().back().id, kMaxAlertsKept + extra);
+  auto all = own.alerts(kMaxAlertsKept + extra);  // newest first
+  ASSERT_EQ(all.size(), kMaxAlertsKept);
+  EXPECT_EQ(all.back().id, extra + 1);
+  EXPECT_EQ(all.front().id, kMaxAlertsKept + extra);
+  for (std::size_t k = 1; k < all.size(); ++k) ASSERT_EQ(all[k].id + 1, all[k - 1].id);
   auto newest = own.alerts(2);
   ASSERT_EQ(newest.size(), 2u);
   EXPECT_EQ(newest[0].id, kMaxAlertsKept + extra);
   EXPECT_EQ(newest[1].id, kMaxAlertsKept + extra - 1);
+}
+
+TEST(SharedInboxStaff, AckAlert_FindsAnyAlertOfAWrappedRing) {
+  staff_inbox own("alice");
+  for (std::size_t i = 0; i < kMaxAlertsKept + kMaxAlertsKept / 3; ++i)
+    (void)own.raise_alert(alert_kind::message, 1, i + 1, 0);
+  auto all = own.alerts(kMaxAlertsKept);
+  for (auto k : {std::size_t{0}, std::size_t{1}, kMaxAlertsKept / 2, kMaxAlertsKept - 1}) {
+    ASSERT_TRUE(own.ack_alert(all[k].id).ok()) << k;
+    EXPECT_TRUE(own.alerts(kMaxAlertsKept)[k].acked) << k;
+  }
+  EXPECT_FALSE(own.alerts(kMaxAlertsKept)[2].acked);
 }
 
 TEST(SharedInboxStaff, AckAlert_UnknownOrDroppedIsNotFound) {
@@ -764,7 +778,7 @@ TEST(SharedInboxStaff, AckAlert_UnknownOrDroppedIsNotFound) {
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().code, errc::not_found);
   EXPECT_TRUE(own.ack_alert(a->id).ok());
-  EXPECT_TRUE(own.all_alerts().front().acked);
+  EXPECT_TRUE(own.alerts(1).front().acked);
 
   for (std::size_t i = 0; i < kMaxAlertsKept; ++i)
     (void)own.raise_alert(alert_kind::message, 1, 2, 20);

@@ -45,6 +45,7 @@ class ServerStaticFiles : public ServerTest {
     write_file(dir + "/outside.js", kOutside);
     ASSERT_EQ(::symlink("../outside.js", (web + "/link.js").c_str()), 0);
     ASSERT_EQ(::symlink("app/main.js", (web + "/inside-link.js").c_str()), 0);
+    ASSERT_EQ(::mkfifo((web + "/fifo.js").c_str(), 0600), 0);
     o.web_root = web;
     o.limits.max_static_file_bytes = 1024;
   }
@@ -143,8 +144,9 @@ TEST_F(ServerStaticFiles, TraversalAttempts_AreRefused) {
 }
 
 TEST_F(ServerStaticFiles, OnlyPageFiles_AreServed) {
-  for (const char* target : {"/.secret.js", "/package.json", "/tests.mjs", "/node_modules/lib.js",
-                             "/big.js", "/folder.js", "/app", "/missing.js", "/app/missing.css"}) {
+  for (const char* target :
+       {"/.secret.js", "/package.json", "/tests.mjs", "/node_modules/lib.js", "/big.js",
+        "/folder.js", "/fifo.js", "/app", "/missing.js", "/app/missing.css"}) {
     auto r = call("GET", target);
     EXPECT_EQ(r.status, 404u) << target;
     EXPECT_EQ(r.code(), "not_found") << target;

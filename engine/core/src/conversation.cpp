@@ -37,7 +37,7 @@ conversation_state::conversation_state(conversation_id id, std::string number, s
       last_time_(created_at),
       last_activity_(created_at) {}
 
-conversation_state::conversation_state(const conversation_image& im, std::deque<message> messages)
+conversation_state::conversation_state(const conversation_image& im, std::vector<message> messages)
     : id_(im.id),
       number_(im.number),
       phone_(im.phone),

@@ -1,59 +1,16 @@
 #include "msgcenter/core/shared_inbox.hpp"
 
 #include <algorithm>
-#include <charconv>
 
+#include "listing_cursor.hpp"
 #include "msgcenter/core/search.hpp"
 #include "msgcenter/core/text.hpp"
 
 namespace msgcenter {
-namespace {
-
-// Cursor: "<phase>.<activity>.<id>" of the last row returned; phase 0 = pinned rows,
-// 1 = the rest. The same format as inbox_view's: clients cannot tell the two apart.
-struct cursor_pos {
-  int phase = 0;
-  millis activity = 0;
-  conversation_id id = 0;
-};
-
-std::string encode_cursor(const cursor_pos& c) {
-  return std::to_string(c.phase) + "." + std::to_string(c.activity) + "." + std::to_string(c.id);
-}
-
-std::optional<cursor_pos> decode_cursor(std::string_view s) {
-  cursor_pos c;
-  const char* p = s.data();
-  const char* end = s.data() + s.size();
-  auto r1 = std::from_chars(p, end, c.phase);
-  if (r1.ec != std::errc{} || r1.ptr == end || *r1.ptr != '.' || c.phase < 0 || c.phase > 1)
-    return std::nullopt;
-  auto r2 = std::from_chars(r1.ptr + 1, end, c.activity);
-  if (r2.ec != std::errc{} || r2.ptr == end || *r2.ptr != '.') return std::nullopt;
-  auto r3 = std::from_chars(r2.ptr + 1, end, c.id);
-  if (r3.ec != std::errc{} || r3.ptr != end) return std::nullopt;
-  return c;
-}
-
-bool folder_matches(folder_filter f, folder actual) {
-  switch (f) {
-    case folder_filter::inbox:
-      return actual != folder::archived;
-    case folder_filter::all:
-      return true;
-    case folder_filter::unread:
-      return actual == folder::unread;
-    case folder_filter::read:
-      return actual == folder::read;
-    case folder_filter::replied:
-      return actual == folder::replied;
-    case folder_filter::archived:
-      return actual == folder::archived;
-  }
-  return false;
-}
-
-}  // namespace
+using listing::cursor_pos;
+using listing::decode_cursor;
+using listing::encode_cursor;
+using listing::folder_matches;
 
 // ---- staff_inbox --------------------------------------------------------------------------
 
@@ -70,33 +27,69 @@ void staff_inbox::adjust_badge(const badge& before, const badge& after) noexcept
   badge_.unread_messages += after.unread_messages - before.unread_messages;
 }
 
+staff_inbox::slot staff_inbox::pack(const alert& a) noexcept {
+  const std::uint64_t flags = static_cast<std::uint64_t>(a.kind) << 1 | (a.acked ? 1 : 0);
+  return slot{(a.id & ((std::uint64_t{1} << kFlagShift) - 1)) | flags << kFlagShift,
+              a.conversation, a.message, a.at};
+}
+
+alert staff_inbox::unpack(const slot& s) noexcept {
+  const auto flags = s.id_and_flags >> kFlagShift;
+  alert a;
+  a.id = s.id_and_flags & ((std::uint64_t{1} << kFlagShift) - 1);
+  a.kind = static_cast<alert_kind>(flags >> 1);
+  a.acked = (flags & 1) != 0;
+  a.conversation = s.conversation;
+  a.message = s.message;
+  a.at = s.at;
+  return a;
+}
+
+void staff_inbox::push(const alert& a) {
+  if (ring_.size() < kMaxAlertsKept) {
+    ring_.push_back(pack(a));
+    return;
+  }
+  ring_[head_] = pack(a);  // drops the oldest
+  if (++head_ == ring_.size()) head_ = 0;
+}
+
 std::optional<alert> staff_inbox::raise_alert(alert_kind kind, conversation_id conversation,
                                               message_id message, millis at) {
-  if (muted(conversation)) return std::nullopt;
+  if (!mutes_.empty() && muted(conversation)) return std::nullopt;
   alert a{next_alert_++, kind, conversation, message, at, false};
-  alerts_.push_back(a);
-  if (alerts_.size() > kMaxAlertsKept) alerts_.pop_front();
+  push(a);
   return a;
 }
 
 std::vector<alert> staff_inbox::alerts(std::size_t limit) const {
   std::vector<alert> out;
-  for (auto it = alerts_.rbegin(); it != alerts_.rend() && out.size() < limit; ++it)
-    out.push_back(*it);
+  const auto n = ring_.size();
+  out.reserve(std::min(limit, n));
+  for (std::size_t k = 0; k < n && out.size() < limit; ++k) out.push_back(unpack(at(n - 1 - k)));
   return out;
 }
 
 status staff_inbox::ack_alert(alert_id id) {
-  auto it = std::lower_bound(alerts_.begin(), alerts_.end(), id,
-                             [](const alert& a, alert_id v) { return a.id < v; });
-  if (it == alerts_.end() || it->id != id) return make_error(errc::not_found, "no such alert");
-  it->acked = true;
+  // Ids increase from the oldest to the newest: binary search in ring order.
+  std::size_t lo = 0, hi = ring_.size();
+  while (lo < hi) {
+    auto mid = lo + (hi - lo) / 2;
+    if (unpack(at(mid)).id < id)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == ring_.size() || unpack(at(lo)).id != id)
+    return make_error(errc::not_found, "no such alert");
+  auto a = unpack(at(lo));
+  a.acked = true;
+  at(lo) = pack(a);
   return unit{};
 }
 
 void staff_inbox::restore_alert(const alert& a) {
-  alerts_.push_back(a);
-  if (alerts_.size() > kMaxAlertsKept) alerts_.pop_front();
+  push(a);
   next_alert_ = std::max(next_alert_, a.id + 1);
 }
 

@@ -76,6 +76,12 @@ class business_partition {
     badge contribution;
     read_point read;
   };
+  /// Every inbox's view of one conversation. Members of the common audience (in_group) get
+  /// `common`, mutes not applied: their badge moves through the audience's counter.
+  struct viewer_set {
+    viewer_state common;
+    std::vector<viewer_state> each;
+  };
   using row_reply = std::function<void(result<inbox_row>)>;
 
   // entities
@@ -89,14 +95,23 @@ class business_partition {
   std::vector<std::string> owners(const conversation_entity& c) const;
 
   // the conversation -> inbox protocol of one turn
-  std::vector<viewer_state> viewers(const conversation_entity& c) const;
+  viewer_set viewers(const conversation_entity& c) const;
+  /// In the common audience: shared read mode and sees_everything().
+  [[nodiscard]] bool in_group(std::size_t inbox) const;
+  [[nodiscard]] badge badge_of(std::size_t inbox) const;
+  /// Remembers an inbox's badge at its first change in this turn (one badge event per turn).
+  void touch(std::size_t inbox);
+  void touch_watched_group();
+  /// Recounts every badge from the conversations (restore, directory changes).
+  void recompute_badges();
   /// The shared row fields before a change (only compared while someone watches).
   row_facts facts_of(const conversation_entity& c) const;
   /// Who an inbound message into `c` alerts (inbox numbers; mutes are the inboxes' part).
   void alert_audience(const conversation_entity& c, std::vector<std::uint16_t>& out) const;
-  void changed(conversation_entity& c, const std::vector<viewer_state>& before,
-               const row_facts& facts_before, const std::vector<message>* new_messages,
-               const std::vector<std::pair<std::uint16_t, alert_spec>>& alerts);
+  void changed(conversation_entity& c, const viewer_set& before, const row_facts& facts_before,
+               const std::vector<message>* new_messages,
+               const std::vector<std::pair<std::uint16_t, alert_spec>>& alerts,
+               bool badges = true);
   void drain();
   void emit(inbox_entity& inbox, staff_event ev);
   /// Ends a turn: drains the notes, then journals the alerts the inboxes raised. `then`
@@ -153,9 +168,12 @@ class business_partition {
   std::vector<const staff_member*> staff_of_;  ///< parallel to inboxes_, per directory
   std::vector<bool> sees_all_;  ///< parallel to inboxes_: sees_everything(), per directory
   bool watched_ = false;        ///< some inbox has (had) a subscriber: events are built
+  std::vector<std::uint16_t> others_;  ///< inboxes outside the common audience
   absl::flat_hash_map<std::string, std::uint16_t> inbox_no_;
 
   std::vector<inbox_note> notes_;  ///< this turn's conversation -> inbox messages
+  std::vector<std::uint16_t> touched_;  ///< inboxes whose badge may have moved this turn
+  badge group_badge_;  ///< the common audience's badge (shared read mode)
   struct record_wait {
     std::size_t left = 0;
     status outcome = unit{};

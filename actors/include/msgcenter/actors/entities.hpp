@@ -26,6 +26,7 @@ struct conversation_entity {
   explicit conversation_entity(conversation_state s) : state(std::move(s)) {}
   conversation_state state;
   std::string contact;  ///< linked contact id, empty when unlinked
+  std::vector<std::uint16_t> muted_by;  ///< inboxes that muted it (badge corrections)
 };
 
 /// A staff member's inbox: their own state, live subscribers and the events kept for resume.
@@ -38,6 +39,11 @@ struct inbox_entity {
   /// Events are kept from the first subscription on: an inbox nobody ever watched (bulk
   /// ingest, staff offline since the start) does not pay for building them.
   bool logging = false;
+
+  /// While the staff member is in the business's common audience (sees every conversation,
+  /// shared read mode), their badge is the audience's minus this: what the conversations
+  /// they muted would add.
+  badge correction;
 
   // Within one turn:
   bool touched = false;           ///< its badge may have changed

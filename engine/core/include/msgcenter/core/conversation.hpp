@@ -110,7 +110,7 @@ class conversation_state {
                      std::string location, millis created_at);
 
   /// Restores a conversation saved with image(), with its messages (oldest first).
-  conversation_state(const conversation_image& image, std::deque<message> messages);
+  conversation_state(const conversation_image& image, std::vector<message> messages);
   [[nodiscard]] conversation_image image() const;
 
   [[nodiscard]] conversation_id id() const noexcept { return id_; }
@@ -140,7 +140,7 @@ class conversation_state {
     return last_manual_sender_;
   }
   /// Messages held in memory, oldest first.
-  [[nodiscard]] const std::deque<message>& messages() const noexcept { return messages_; }
+  [[nodiscard]] const std::vector<message>& messages() const noexcept { return messages_; }
   [[nodiscard]] const message* find(message_id id) const;
 
   /// The time an operation at `requested` takes effect: never before the latest time seen.
@@ -203,7 +203,7 @@ class conversation_state {
   read_point shared_read_;
   std::map<std::string, read_point> staff_read_;
   std::uint64_t read_stamp_ = 0;  ///< stamps read points, so the latest read wins
-  std::deque<message> messages_;
+  std::vector<message> messages_;  ///< oldest first (a vector: no 512-byte deque block per conversation)
 };
 
 }  // namespace msgcenter

@@ -57,7 +57,7 @@ class staff_inbox {
   [[nodiscard]] std::vector<alert> alerts(std::size_t limit) const;
   /// Errors: not_found.
   [[nodiscard]] status ack_alert(alert_id id);
-  [[nodiscard]] const std::deque<alert>& all_alerts() const noexcept { return alerts_; }
+  [[nodiscard]] std::size_t alert_count() const noexcept { return ring_.size(); }
   /// Restores a saved alert (recovery). Alerts must come in id order.
   void restore_alert(const alert& a);
 
@@ -69,8 +69,32 @@ class staff_inbox {
   std::string staff_id_;
   absl::flat_hash_set<conversation_id> pins_;
   absl::flat_hash_set<conversation_id> mutes_;
+  /// An alert as the ring keeps it: 32 bytes (two per cache line), kind and acked in the
+  /// top bits of the id. Raising alerts for many staff writes one slot per ring.
+  struct slot {
+    std::uint64_t id_and_flags = 0;
+    conversation_id conversation = 0;
+    message_id message = 0;
+    millis at = 0;
+  };
+  static constexpr int kFlagShift = 56;
+  static slot pack(const alert& a) noexcept;
+  static alert unpack(const slot& s) noexcept;
+  /// The i-th alert, oldest first.
+  [[nodiscard]] const slot& at(std::size_t i) const {
+    auto k = head_ + i;
+    return ring_[k >= ring_.size() ? k - ring_.size() : k];
+  }
+  [[nodiscard]] slot& at(std::size_t i) {
+    auto k = head_ + i;
+    return ring_[k >= ring_.size() ? k - ring_.size() : k];
+  }
+  void push(const alert& a);
+
   badge badge_;
-  std::deque<alert> alerts_;  ///< oldest first, at most kMaxAlertsKept
+  /// The last kMaxAlertsKept alerts as a ring: no allocation per alert once full.
+  std::vector<slot> ring_;
+  std::size_t head_ = 0;  ///< the oldest, once the ring is full
   alert_id next_alert_ = 1;
 };
 

@@ -1,0 +1,60 @@
+// The REST API of msgcenter serve (docs/api.md), called with the staff member's bearer token.
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message || code);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/// token(): the bearer token; onUnauthorized(): called on any 401 (a revoked token).
+export function createApi({ token, onUnauthorized = () => {}, fetch: fetchFn } = {}) {
+  const doFetch = fetchFn ?? globalThis.fetch.bind(globalThis);
+
+  async function call(method, path, body) {
+    const headers = { Authorization: `Bearer ${token()}`, Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let res;
+    try {
+      res = await doFetch(path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: 'no-store',
+      });
+    } catch {
+      throw new ApiError(0, 'unavailable', 'The server cannot be reached.');
+    }
+    let data = null;
+    try {
+      data = await res.json();
+    } catch {
+      data = null;
+    }
+    if (res.status === 401) onUnauthorized();
+    if (!res.ok || !data || data.ok === false) {
+      const e = data && data.error ? data.error : {};
+      throw new ApiError(res.status, e.code || 'unavailable', e.message || `HTTP ${res.status}`);
+    }
+    return data;
+  }
+
+  const query = (params) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+    const s = q.toString();
+    return s ? `?${s}` : '';
+  };
+  const id = encodeURIComponent;
+
+  return {
+    badge: () => call('GET', '/v1/badge'),
+    list: (params = {}) => call('GET', `/v1/conversations${query(params)}`),
+    conversation: (c) => call('GET', `/v1/conversations/${id(c)}`),
+    messages: (c, params = {}) => call('GET', `/v1/conversations/${id(c)}/messages${query(params)}`),
+    send: (body) => call('POST', '/v1/messages', body),
+    action: (c, action, extra = {}) =>
+      call('POST', `/v1/conversations/${id(c)}/actions`, { action, ...extra }),
+  };
+}
