@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include "msgcenter/actors/message_types.hpp"
 #include "msgcenter/core/action_rights.hpp"
@@ -13,6 +14,7 @@
 #include "msgcenter/core/template_contact.hpp"
 #include "msgcenter/core/csv.hpp"
 #include "msgcenter/core/media.hpp"
+#include "msgcenter/core/operation_rights.hpp"
 #include "msgcenter/core/phone.hpp"
 #include "msgcenter/core/render.hpp"
 #include "msgcenter/core/segments.hpp"
@@ -493,11 +495,7 @@ void business_partition::finish(std::function<void(status)> then) {
 
 result<const staff_member*> business_partition::acting_staff(const op_context& ctx,
                                                              right needed) const {
-  auto* s = dir_->find_staff(ctx.as);
-  if (!s) return make_error(errc::permission_denied, "unknown staff member `" + ctx.as + "`");
-  if (!s->has(needed))
-    return make_error(errc::permission_denied, "missing right `"s + to_string(needed) + "`");
-  return s;
+  return msgcenter::acting_staff(*dir_, ctx.as, needed);
 }
 
 message business_partition::new_message(direction dir, message_kind kind, std::string body,
@@ -715,6 +713,32 @@ void business_partition::on_provider(provider_result& r) {
     pending_replies_.erase(it);
   }
   finish_hand_over(r.conversation, r.message, std::move(r.provider), rp);
+  answer_stale_early_statuses();
+}
+
+// Status callbacks kept for a provider id no pending hand-over can bring any more: every
+// hand-over that was in flight when they arrived has been answered.
+void business_partition::answer_stale_early_statuses() {
+  if (early_statuses_.empty()) return;
+  const message_id oldest_pending = pending_replies_.empty()
+                                        ? std::numeric_limits<message_id>::max()
+                                        : pending_replies_.begin()->first;
+  for (auto it = early_statuses_.begin(); it != early_statuses_.end();) {
+    auto& waiting = it->second;
+    waiting.erase(
+        std::remove_if(waiting.begin(), waiting.end(),
+                       [&](early_status& e) {
+                         if (e.waits_for >= oldest_pending) return false;
+                         e.rp.deliver(fail<status_reply>(errc::not_found, "unknown provider_id"));
+                         --early_count_;
+                         return true;
+                       }),
+        waiting.end());
+    if (waiting.empty())
+      it = early_statuses_.erase(it);
+    else
+      ++it;
+  }
 }
 
 void business_partition::finish_hand_over(conversation_id conv, message_id id,
@@ -729,9 +753,19 @@ void business_partition::finish_hand_over(conversation_id conv, message_id id,
   begin_records();
   auto before = viewers(*c);
   auto facts = facts_of(*c);
+  std::vector<caf::typed_response_promise<result<status_reply>>> overtaken;
   if (provider) {
     providers_[provider.value()] = {conv, id};
     c->state.set_provider_id(id, provider.value());
+    // Status callbacks that arrived before this answer apply now, in their order.
+    if (auto e = early_statuses_.find(provider.value()); e != early_statuses_.end()) {
+      for (auto& early : e->second) {
+        c->state.update_status(id, early.req.status, early.req.error_code);
+        overtaken.push_back(early.rp);
+      }
+      early_count_ -= e->second.size();
+      early_statuses_.erase(e);
+    }
   } else {
     c->state.update_status(id, message_status::failed, to_string(provider.error().code));
   }
@@ -740,7 +774,9 @@ void business_partition::finish_hand_over(conversation_id conv, message_id id,
   // The provider id must be durable too: status callbacks and duplicates find the message
   // by it after a restart.
   write_conversation(*c, {m});
-  finish([rp, conv, m](status s) mutable {
+  finish([rp, conv, m, overtaken](status s) mutable {
+    for (auto& early : overtaken)
+      early.deliver(s ? result<status_reply>(status_reply{m}) : result<status_reply>(s.error()));
     if (!rp.pending()) return;
     if (s)
       rp.deliver(result<send_reply>(send_reply{conv, m}));
@@ -753,10 +789,24 @@ caf::result<result<status_reply>> business_partition::status_callback(const op_c
                                                                       status_request& req) {
   if (auto ok = validate(req); !ok) return result<status_reply>(ok.error());
   auto it = providers_.find(req.provider_id);
-  if (it == providers_.end()) return fail<status_reply>(errc::not_found, "unknown provider_id");
+  if (it == providers_.end()) {
+    // The carrier's callback may overtake its own REST answer (the gateway's): while a
+    // hand-over is in flight the callback waits for it (bounded), else it names nothing.
+    if (pending_replies_.empty() || early_count_ >= kMaxEarlyStatuses)
+      return fail<status_reply>(errc::not_found, "unknown provider_id");
+    auto rp = self_->make_response_promise<result<status_reply>>();
+    early_statuses_[req.provider_id].push_back(
+        early_status{req, rp, pending_replies_.rbegin()->first});
+    ++early_count_;
+    return rp;
+  }
   auto [conv, id] = it->second;
   auto* c = find_conversation(conv);
-  if (!c || !c->state.find(id)) return fail<status_reply>(errc::not_found, "no such message");
+  const message* held = c ? c->state.find(id) : nullptr;
+  if (!held) return fail<status_reply>(errc::not_found, "no such message");
+  // Inbound messages keep their provider id for duplicates, but have no delivery status.
+  if (held->dir == direction::in)
+    return fail<status_reply>(errc::not_found, "no outbound message has this provider_id");
   begin_records();
   auto before = viewers(*c);
   auto facts = facts_of(*c);
@@ -779,14 +829,13 @@ caf::result<result<status_reply>> business_partition::status_callback(const op_c
 caf::result<result<send_reply>> business_partition::send(const op_context& ctx,
                                                         send_request& req) {
   const auto& dir = *dir_;
-  std::string author;
   // The C++ API refuses exactly what the protocol refuses.
   if (auto ok = validate(req); !ok) return result<send_reply>(ok.error());
-  if (req.kind == message_kind::manual) {
-    auto who = acting_staff(ctx, right::send_sms);
-    if (!who) return result<send_reply>(who.error());
-    author = ctx.as;
-  }
+  // Every kind sent by a staff member needs the staff member and send_sms; automation (no
+  // staff member) sends campaigns and notifications only.
+  const staff_member* staff = ctx.as.empty() ? nullptr : dir.find_staff(ctx.as);
+  if (auto ok = may_send(ctx.as, staff, req.kind); !ok) return result<send_reply>(ok.error());
+  const std::string author = req.kind == message_kind::manual ? ctx.as : std::string();
   auto rp = self_->make_response_promise<result<send_reply>>();
   auto refuse = [&rp](error e) {
     rp.deliver(result<send_reply>(std::move(e)));
@@ -795,11 +844,9 @@ caf::result<result<send_reply>> business_partition::send(const op_context& ctx,
   if (req.conversation) {
     auto* c = find_conversation(*req.conversation);
     if (!c) return refuse(make_error(errc::not_found, "no such conversation"));
-    if (req.kind == message_kind::manual) {
-      auto* staff = dir.find_staff(ctx.as);
-      if (!staff || index_.access_for(*staff, c->state.id(), dir) == access::none)
-        return refuse(make_error(errc::not_found, "no such conversation"));
-    }
+    if (staff)
+      if (auto ok = may_send_into(index_.access_for(*staff, c->state.id(), dir)); !ok)
+        return refuse(ok.error());
     send_to(ctx, req, c->state.number(), c->state.phone(), author, rp);
     return rp;
   }
@@ -830,6 +877,15 @@ caf::result<result<send_reply>> business_partition::send(const op_context& ctx,
     number = *n;
   }
   if (number.empty()) return refuse(make_error(errc::invalid_argument, "the business has no number"));
+  if (staff) {
+    // The number first: its location is no secret, a conversation on it may be.
+    const auto* info = dir.find_number(number);
+    if (auto ok = may_use_number(*staff, info ? *info : number_info{number, ""}); !ok)
+      return refuse(ok.error());
+    if (auto key = by_key_.find(std::make_pair(number, phone)); key != by_key_.end())
+      if (auto ok = may_send_into(index_.access_for(*staff, key->second, dir)); !ok)
+        return refuse(ok.error());
+  }
   send_to(ctx, req, number, phone, author, rp);
   return rp;
 }
@@ -908,18 +964,36 @@ result<std::pair<std::string, std::string>> business_partition::consent_key(
   return std::make_pair(*phone, number);
 }
 
-result<consent_state_reply> business_partition::consent_get(const op_context&,
-                                                           consent_get_args& req) {
+result<const staff_member*> business_partition::consent_caller(const op_context& ctx,
+                                                               consent_operation op) const {
+  if (ctx.as.empty()) return static_cast<const staff_member*>(nullptr);  // automation, admin
+  return acting_staff(ctx, right_for(op));
+}
+
+status business_partition::may_use(const staff_member* staff, const std::string& number) const {
+  if (!staff) return unit{};
+  const auto* info = dir_->find_number(number);
+  return may_use_number(*staff, info ? *info : number_info{number, ""});
+}
+
+result<consent_state_reply> business_partition::consent_get(const op_context& ctx,
+                                                            consent_get_args& req) {
+  auto who = consent_caller(ctx, consent_operation::get);
+  if (!who) return who.error();
   auto key = consent_key(req.phone, req.number);
   if (!key) return key.error();
+  if (auto ok = may_use(who.value(), key->second); !ok) return ok.error();
   return consent_state_reply{consent_.get(key->first, key->second)};
 }
 
 caf::result<result<consent_state_reply>> business_partition::consent_request(
     const op_context& ctx, consent_request_args& req) {
+  auto who = consent_caller(ctx, consent_operation::request);
+  if (!who) return result<consent_state_reply>(who.error());
   auto key = consent_key(req.phone, req.number);
   if (!key) return result<consent_state_reply>(key.error());
   auto [phone, number] = key.value();
+  if (auto ok = may_use(who.value(), number); !ok) return result<consent_state_reply>(ok.error());
   auto state = consent_.get(phone, number);
   if (state == consent_state::no)
     return fail<consent_state_reply>(errc::opted_out, "the phone opted out; it must text START");
@@ -1478,9 +1552,12 @@ result<history_reply> business_partition::contact_history(const op_context& ctx,
   if (auto ok = validate_limit(req.limit); !ok) return ok.error();
   auto* c = contacts_.find(req.contact);
   if (!c) return make_error(errc::not_found, "no such contact");
+  const staff_member& staff = *who.value();
   history_reply out;
   for (auto id : conv_order_) {
     auto& conv = *convs_.at(id);
+    // Locations apply; visibility does not (spec: history stays readable to everyone).
+    if (!in_contact_history(staff, conv.state.location())) continue;
     if (conv.contact != c->id &&
         std::find(c->phones.begin(), c->phones.end(), conv.state.phone()) == c->phones.end())
       continue;
@@ -1501,6 +1578,9 @@ result<export_reply> business_partition::export_csv(const op_context& ctx, expor
   if (req.conversation) {
     auto* c = find_conversation(*req.conversation);
     if (!c) return make_error(errc::not_found, "no such conversation");
+    if (auto ok = may_export_conversation(index_.access_for(*who.value(), c->state.id(), *dir_));
+        !ok)
+      return ok.error();
     convs.push_back(c);
   } else {
     for (auto id : conv_order_) convs.push_back(convs_.at(id).get());
@@ -1529,9 +1609,15 @@ result<export_reply> business_partition::export_csv(const op_context& ctx, expor
     bool in = r.m->dir == direction::in;
     const auto& phone = r.conv->state.phone();
     const auto& number = r.conv->state.number();
+    // Text from outside (names, bodies) cannot start a spreadsheet formula (OWASP).
+    // (Copied only when a quote is added.)
+    if (looks_like_formula(name)) name = neutralize_formula(name);
+    std::string quoted_body;
+    std::string_view body = r.m->body;
+    if (looks_like_formula(body)) body = quoted_body = neutralize_formula(body);
     w.row({id, thread, when ? when->date : "", when ? when->time : "", name, in ? phone : number,
            in ? number : phone, to_string(r.m->dir), to_string(r.m->kind), to_string(r.m->status),
-           r.m->body});
+           body});
   }
   return export_reply{w.take()};
 }

@@ -170,10 +170,14 @@ api_reply api::operation(const route_match& m, const principal& who, const api_r
   if (who.who == principal::kind::staff) {
     policy.allow_admin = false;
     policy.allow_carrier = false;
+    policy.allow_automation = false;
     policy.forced_staff = who.staff;
     policy.forced_business = who.business;
   } else {
+    // The admin key: admin and carrier operations, and automation's sends (campaigns and
+    // notifications), never a staff member's.
     policy.allow_staff = false;
+    policy.allow_automation = true;
   }
   protocol_session session(engine_, policy);
   json result = session.execute(request.value());

@@ -197,6 +197,18 @@ TEST(Messages, StatusCallback_OnlyMovesForward) {
   EXPECT_EQ(w.view(1, "x").types & type_failed, 0);
 }
 
+TEST(Messages, StatusCallback_NeverChangesAnInboundMessage) {
+  // An inbound message keeps its carrier id (duplicates are found by it), but a delivery
+  // status is about outbound messages: `received` never becomes `failed`.
+  world w(make_directory());
+  w.start(1, kPhone);
+  auto in = w.receive(1, 100);
+  EXPECT_TRUE(w.conv(1).update_status(in, message_status::failed, "30003"));
+  EXPECT_EQ(w.conv(1).find(in)->status, message_status::received);
+  EXPECT_EQ(w.conv(1).find(in)->error_code, "");
+  EXPECT_EQ(w.view(1, "x").types & type_failed, 0) << "the failed filter does not find it";
+}
+
 TEST(Messages, StatusCallback_FailedOrUndeliveredSetsTheFailedType) {
   world w(make_directory());
   w.start(1, kPhone);

@@ -170,6 +170,39 @@ TEST(Csv, ExportColumns_AreTheSpecsElevenInOrder) {
       "message_id,thread_id,created,time,full_name,from,to,direction,kind,status,message\r\n");
 }
 
+TEST(Csv, FormulaLookingCells_StartWithEqualsPlusMinusAtTabOrCr) {
+  for (const char* cell : {"=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "=", "+"})
+    EXPECT_TRUE(looks_like_formula(cell)) << cell;
+  for (const char* cell : {"", "hello", " =1+1", "1+1", "'=1+1", "a=b", "\n=1", "\xE2\x80\x8B=1"})
+    EXPECT_FALSE(looks_like_formula(cell)) << cell;
+}
+
+TEST(Csv, FormulaLookingCell_IsPrefixedWithASingleQuote_OthersUnchanged) {
+  EXPECT_EQ(neutralize_formula("=HYPERLINK(\"https://evil.example\")"),
+            "'=HYPERLINK(\"https://evil.example\")");
+  EXPECT_EQ(neutralize_formula("+1 555"), "'+1 555");
+  EXPECT_EQ(neutralize_formula("-2"), "'-2");
+  EXPECT_EQ(neutralize_formula("@me"), "'@me");
+  EXPECT_EQ(neutralize_formula("\tindented"), "'\tindented");
+  EXPECT_EQ(neutralize_formula("\rback"), "'\rback");
+  EXPECT_EQ(neutralize_formula("See you at 3pm"), "See you at 3pm");
+  EXPECT_EQ(neutralize_formula(""), "");
+  EXPECT_EQ(neutralize_formula("'=already quoted"), "'=already quoted");
+}
+
+TEST(Csv, NeutralizedCell_StillRoundTripsThroughRfc4180) {
+  // The quote is part of the cell; the writer's quoting applies on top of it.
+  csv_writer w;
+  auto cell = neutralize_formula("=HYPERLINK(\"x\",\"y\")");
+  w.row({"m1", cell});
+  EXPECT_EQ(w.str(), "m1,\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\"\r\n");
+  bool ok = false;
+  auto back = parse_rfc4180(w.str(), ok);
+  ASSERT_TRUE(ok);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0][1], cell);
+}
+
 TEST(Csv, NastyRows_RoundTripThroughAnIndependentParser) {
   bool ok = false;
   auto parsed = parse_rfc4180(write_rows(kNasty), ok);

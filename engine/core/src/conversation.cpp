@@ -215,6 +215,7 @@ bool conversation_state::update_status(message_id id, message_status status,
   auto it = std::lower_bound(messages_.begin(), messages_.end(), id,
                              [](const message& m, message_id v) { return m.id < v; });
   if (it == messages_.end() || it->id != id) return false;
+  if (it->dir == direction::in) return true;  // an inbound message stays `received`
   if (status_rank(it->status) == 2 || status_rank(status) < status_rank(it->status)) return true;
   bool was_failed = it->failed();
   it->status = status;

@@ -30,6 +30,30 @@ void csv_writer::row(const std::vector<std::string_view>& fields) {
   out_.append("\r\n");
 }
 
+bool looks_like_formula(std::string_view cell) noexcept {
+  if (cell.empty()) return false;
+  switch (cell.front()) {
+    case '=':
+    case '+':
+    case '-':
+    case '@':
+    case '\t':
+    case '\r':
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string neutralize_formula(std::string_view cell) {
+  if (!looks_like_formula(cell)) return std::string(cell);
+  std::string out;
+  out.reserve(cell.size() + 1);
+  out.push_back('\'');
+  out.append(cell);
+  return out;
+}
+
 std::string csv_writer::take() noexcept {
   std::string out = std::move(out_);
   out_.clear();  // a moved-from string is valid but unspecified

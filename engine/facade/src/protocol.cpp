@@ -180,6 +180,10 @@ struct op_spec {
   op_class cls;
   std::set<std::string> keys;  ///< allowed argument keys besides the envelope
   std::function<json(message_center&, const op_context&, const args&)> run;
+  /// A staff operation the business's automation may also run, without a staff member,
+  /// where protocol_policy::allow_automation says so (the engine decides what it may do
+  /// then: `send` of campaigns and notifications).
+  bool automation = false;
 };
 
 rights_mask rights_arg(const args& a) {
@@ -372,7 +376,8 @@ const std::map<std::string, op_spec>& operations() {
           auto rep = value_or_throw(mc.send(ctx, std::move(r)));
           return ok({{"conversation", conversation_key(rep.conversation)},
                      {"message", to_json(rep.stored)}});
-        }}},
+        },
+        /*automation=*/true}},
       {"consent.request",
        {op_class::staff,
         {"phone", "number"},
@@ -649,7 +654,13 @@ json protocol_session::execute(const json& request) {
     bool allowed = (spec.cls == op_class::admin && policy_.allow_admin) ||
                    (spec.cls == op_class::carrier && policy_.allow_carrier) ||
                    (spec.cls == op_class::staff && policy_.allow_staff);
-    if (!allowed) refuse(errc::permission_denied, op_name + " is not allowed here");
+    // Automation runs a staff operation as no staff member.
+    const bool automation =
+        !allowed && spec.cls == op_class::staff && spec.automation && policy_.allow_automation;
+    if (!allowed && !automation) refuse(errc::permission_denied, op_name + " is not allowed here");
+    if (automation && env.has("as"))
+      refuse(errc::invalid_argument,
+             "`as` is not allowed: automation acts as the business, not as a staff member");
     op_context ctx;
     ctx.business = env.str("business");
     ctx.as = env.str("as");
@@ -657,6 +668,10 @@ json protocol_session::execute(const json& request) {
     if (!policy_.forced_staff.empty()) {
       if (env.has("as"))
         refuse(errc::invalid_argument, "`as` is not allowed: the token names the staff member");
+      // A staff member's operations happen now: a chosen time would stick (times never go
+      // backwards in a conversation) and falsify listings, exports and the consent trail.
+      if (env.has("at"))
+        refuse(errc::invalid_argument, "`at` is not allowed: staff operations happen now");
       if (!ctx.business.empty() && ctx.business != policy_.forced_business)
         refuse(errc::not_found, "no such business");
       ctx.as = policy_.forced_staff;

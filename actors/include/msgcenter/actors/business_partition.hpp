@@ -23,6 +23,7 @@
 #include "msgcenter/core/consent.hpp"
 #include "msgcenter/core/contact_book.hpp"
 #include "msgcenter/core/gateway.hpp"
+#include "msgcenter/core/operation_rights.hpp"
 #include "msgcenter/persistence/store.hpp"
 
 namespace msgcenter::actors {
@@ -144,6 +145,10 @@ class business_partition {
                                       const std::vector<std::string>& phones);
   void action(const op_context& ctx, const action_request& req, row_reply reply);
   result<const staff_member*> acting_staff(const op_context& ctx, right needed) const;
+  /// The staff member calling a consent operation (nullptr: automation or admin).
+  result<const staff_member*> consent_caller(const op_context& ctx, consent_operation op) const;
+  /// may_use_number for a staff member; always allowed without one.
+  status may_use(const staff_member* staff, const std::string& number) const;
 
   caf::event_based_actor* self_;
   durability& journal_;
@@ -180,7 +185,19 @@ class business_partition {
   };
   std::shared_ptr<record_wait> records_;  ///< the records of the current turn
 
-  std::map<message_id, caf::response_promise> pending_replies_;
+  std::map<message_id, caf::response_promise> pending_replies_;  ///< hand-overs in flight
+  /// A status callback that arrived before the gateway's answer named its provider id: kept
+  /// until that answer comes, or answered not_found once every hand-over that was in flight
+  /// when it arrived has been answered (L5 of the security review).
+  struct early_status {
+    status_request req;
+    caf::typed_response_promise<result<status_reply>> rp;
+    message_id waits_for = 0;  ///< the newest hand-over in flight when it arrived
+  };
+  std::map<std::string, std::vector<early_status>> early_statuses_;  ///< by provider id
+  std::size_t early_count_ = 0;
+  static constexpr std::size_t kMaxEarlyStatuses = 10'000;  ///< beyond: not_found at once
+  void answer_stale_early_statuses();
   static constexpr std::size_t kPhoneCacheGeneration = 200'000;
   absl::flat_hash_map<std::string, std::string> phone_cache_;      ///< raw -> E.164, young
   absl::flat_hash_map<std::string, std::string> phone_cache_old_;  ///< the previous generation

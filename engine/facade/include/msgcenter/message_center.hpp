@@ -114,14 +114,21 @@ class message_center {
                                             std::vector<inbound_request> batch);
   std::future<std::vector<result<inbound_reply>>> ingest_async(const op_context& ctx,
                                                                std::vector<inbound_request> batch);
-  /// A delivery status callback. Errors: not_found (unknown provider id).
+  /// A delivery status callback. One that arrives while hand-overs are in flight, for a
+  /// provider id not known yet, waits for the gateway's answers (docs/decisions.md).
+  /// Errors: not_found (unknown provider id, or one of an inbound message).
   result<status_reply> status(const op_context& ctx, status_request req);
 
   // ---- staff ----------------------------------------------------------------------------
+  /// With ctx.as: a staff member's send of any kind (send_sms, a number of their locations,
+  /// a conversation they can reach); without: the business's automation (campaign and
+  /// notification only). See core/operation_rights.hpp.
   /// Errors: permission_denied, not_found, invalid_phone, not_mobile, opted_out,
   /// consent_required, body_too_long, attachment_too_large, unsupported_media.
   result<send_reply> send(const op_context& ctx, send_request req);
-  /// Errors: invalid_phone, not_mobile, not_found (number), opted_out.
+  /// With ctx.as: consent.request needs send_sms, consent.get view_messages, both a number
+  /// of the staff member's locations.
+  /// Errors: permission_denied, invalid_phone, not_mobile, not_found (number), opted_out.
   result<consent_state_reply> consent_request(const op_context& ctx, consent_request_args req);
   result<consent_state_reply> consent_get(const op_context& ctx, consent_get_args req);
   /// Errors: permission_denied, not_found.

@@ -19,8 +19,14 @@ struct protocol_policy {
   bool allow_admin = true;    ///< business.put, number.put, staff.put, template.put, contact.put
   bool allow_carrier = true;  ///< inbound, status
   bool allow_staff = true;    ///< everything else
+  /// Where allow_staff is off: the staff operations the business's automation may run
+  /// without a staff member anyway (`send`; the engine lets automation send campaigns and
+  /// notifications only). Such a request must not carry `as`.
+  bool allow_automation = true;
   /// When set (HTTP), the acting staff member and business come from the credentials:
-  /// requests must not carry `as`, and `business` must match if present.
+  /// requests must not carry `as` or `at` (staff operations happen at the engine's clock;
+  /// replay, the admin path and the C++ API may set `at`), and `business` must match if
+  /// present.
   std::string forced_staff;
   std::string forced_business;
 };

@@ -74,7 +74,8 @@ struct route_match {
 
 /// Builds the protocol request of an operation route: {"op": r.op, ...path params,
 /// ...query or body arguments}.
-/// Query values are typed: `limit`, `from`, `to`, `at` are integers; `mark_read` a boolean
+/// Query values are typed: `limit`, `from`, `to` are integers (no `at`: staff requests run at
+/// the engine's clock, and the protocol refuses `at` from a staff token); `mark_read` a boolean
 /// (true/false/1/0); `types` a list (comma separated, or repeated).
 /// A JSON body must be an object (empty = {}); it may not carry `op`, and a key it shares
 /// with a path parameter must have the same value.

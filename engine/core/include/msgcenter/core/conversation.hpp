@@ -169,7 +169,8 @@ class conversation_state {
 
   /// Records the carrier's id of an outbound message; false when not held here.
   bool set_provider_id(message_id id, std::string provider_id);
-  /// Records a delivery status; false when the message is not held here.
+  /// Records a delivery status of an outbound message (forward only); an inbound message
+  /// keeps `received`. False when the message is not held here.
   bool update_status(message_id id, message_status status, std::string error_code);
 
   [[nodiscard]] access_subject subject(const business_settings& settings) const;

@@ -37,6 +37,17 @@ class csv_writer {
   std::string out_;
 };
 
+/// Whether a spreadsheet program could take `cell` for a formula (OWASP "CSV injection"):
+/// it starts with `=`, `+`, `-`, `@`, a tab or a carriage return. Never fails.
+[[nodiscard]] bool looks_like_formula(std::string_view cell) noexcept;
+
+/// `cell` as text a spreadsheet program shows and does not evaluate: prefixed with a single
+/// quote `'` when looks_like_formula, else unchanged (OWASP's advice). The export applies it
+/// to the cells that carry text from outside the engine (the contact's name, the message
+/// body); the other columns are the engine's own ids, dates, E.164 phones and enum
+/// spellings. The quote is part of the cell: an RFC 4180 reader gets `'=1+1` back.
+[[nodiscard]] std::string neutralize_formula(std::string_view cell);
+
 /// A moment as the export's `created` (YYYY-MM-DD) and `time` (HH:MM:SS, 24-hour, seconds
 /// truncated) columns.
 struct local_time_parts {
