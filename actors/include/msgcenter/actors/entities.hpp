@@ -59,6 +59,9 @@ struct inbox_note {
     badge,     ///< the conversation's contribution to the badge moved
     alert,     ///< raise an alert (dropped by the inbox when the viewer muted it)
   };
+  inbox_note() = default;
+  inbox_note(kind k, std::uint16_t to, conversation_id c) : what(k), inbox(to), conversation(c) {}
+
   kind what = kind::row;
   std::uint16_t inbox = 0;
   conversation_id conversation = 0;
