@@ -8,16 +8,16 @@
 #include "msgcenter/core/action_rights.hpp"
 #include "msgcenter/core/alert_recipients.hpp"
 #include "msgcenter/core/assignment.hpp"
-#include "msgcenter/core/lead.hpp"
-#include "msgcenter/core/read_mode.hpp"
-#include "msgcenter/core/request_validation.hpp"
-#include "msgcenter/core/template_contact.hpp"
 #include "msgcenter/core/csv.hpp"
+#include "msgcenter/core/lead.hpp"
 #include "msgcenter/core/media.hpp"
 #include "msgcenter/core/operation_rights.hpp"
 #include "msgcenter/core/phone.hpp"
+#include "msgcenter/core/read_mode.hpp"
 #include "msgcenter/core/render.hpp"
+#include "msgcenter/core/request_validation.hpp"
 #include "msgcenter/core/segments.hpp"
+#include "msgcenter/core/template_contact.hpp"
 #include "msgcenter/persistence/records.hpp"
 
 namespace msgcenter::actors {
@@ -298,9 +298,9 @@ business_partition::viewer_set business_partition::viewers(const conversation_en
   const bool shared = dir.settings.read_status == read_status_mode::shared;
   const read_point shared_read = shared ? c.state.read_point_for({}, dir) : read_point{};
   // Everyone who sees every conversation sees this one alike in shared mode.
-  out.common = viewer_state{access::visible,
-                            badge_contribution(access::visible, c.state, shared_read, false),
-                            shared_read};
+  out.common =
+      viewer_state{access::visible,
+                   badge_contribution(access::visible, c.state, shared_read, false), shared_read};
   // The common audience's entries are only read for events: filled while someone watches.
   auto one = [&](std::size_t i) {
     const auto* staff = staff_of_[i];
@@ -338,8 +338,7 @@ void business_partition::changed(conversation_entity& c, const viewer_set& befor
   // muted this conversation (their badge does not move).
   const auto& common_was = before_set.common.contribution;
   const auto& common_is = now_set.common.contribution;
-  if (badges && common_was != common_is &&
-      dir_->settings.read_status == read_status_mode::shared) {
+  if (badges && common_was != common_is && dir_->settings.read_status == read_status_mode::shared) {
     touch_watched_group();
     move_badge(group_badge_, common_was, common_is);
     for (auto j : c.muted_by)
@@ -365,9 +364,8 @@ void business_partition::changed(conversation_entity& c, const viewer_set& befor
       n.messages = new_messages;
       notes_.push_back(n);
     }
-    if (inboxes_[i]->logging &&
-        (was.acc != is.acc ||
-         (is.acc != access::none && (shared_changed || !(was.read == is.read)))))
+    if (inboxes_[i]->logging && (was.acc != is.acc || (is.acc != access::none &&
+                                                       (shared_changed || !(was.read == is.read)))))
       notes_.push_back(inbox_note{inbox_note::kind::row, no, id});
   };
   if (watched)
@@ -478,10 +476,9 @@ void business_partition::finish(std::function<void(status)> then) {
   for (auto& inbox : inboxes_) {
     if (inbox->raised.empty() || !journal_.durable()) continue;
     // Alerts are the inbox's own state: durable with the turn that raised them.
-    write(persistence::encode_record(
-        persistence::inbox_record{id_, inbox->own.staff_id(),
-                                  persistence::inbox_record::change::alert_raised, 0,
-                                  std::move(inbox->raised)}));
+    write(persistence::encode_record(persistence::inbox_record{
+        id_, inbox->own.staff_id(), persistence::inbox_record::change::alert_raised, 0,
+        std::move(inbox->raised)}));
     inbox->raised.clear();
   }
   auto wait = std::move(records_);
@@ -599,8 +596,8 @@ void business_partition::inbound(const op_context& ctx, inbound_batch& batch,
       // Consent changes are journaled before the messages that caused them (the journal
       // keeps order), and the batch is acknowledged only when they are durable too.
       if (outcome.next != before && journal_.durable())
-        write(persistence::encode_record(
-            persistence::consent_record{id_, *from, *to, outcome.next}));
+        write(
+            persistence::encode_record(persistence::consent_record{id_, *from, *to, outcome.next}));
       if (auto text = consent_text(outcome.reply); !text.empty()) {
         auto sys = new_message(direction::out, message_kind::system, text, {}, at);
         replies.push_back(
@@ -742,8 +739,7 @@ void business_partition::answer_stale_early_statuses() {
 }
 
 void business_partition::finish_hand_over(conversation_id conv, message_id id,
-                                          result<std::string> provider,
-                                          caf::response_promise rp) {
+                                          result<std::string> provider, caf::response_promise rp) {
   auto* c = find_conversation(conv);
   if (!c) return;
   if (!c->state.find(id)) {
@@ -826,8 +822,7 @@ caf::result<result<status_reply>> business_partition::status_callback(const op_c
 
 // ---- sending ----------------------------------------------------------------------------
 
-caf::result<result<send_reply>> business_partition::send(const op_context& ctx,
-                                                        send_request& req) {
+caf::result<result<send_reply>> business_partition::send(const op_context& ctx, send_request& req) {
   const auto& dir = *dir_;
   // The C++ API refuses exactly what the protocol refuses.
   if (auto ok = validate(req); !ok) return result<send_reply>(ok.error());
@@ -876,7 +871,8 @@ caf::result<result<send_reply>> business_partition::send(const op_context& ctx,
       return refuse(make_error(errc::not_found, "`number` is not a number of this business"));
     number = *n;
   }
-  if (number.empty()) return refuse(make_error(errc::invalid_argument, "the business has no number"));
+  if (number.empty())
+    return refuse(make_error(errc::invalid_argument, "the business has no number"));
   if (staff) {
     // The number first: its location is no secret, a conversation on it may be.
     const auto* info = dir.find_number(number);
@@ -1058,7 +1054,7 @@ void business_partition::change_directory(Fn&& mutate, std::function<void(status
 }
 
 caf::result<result<unit>> business_partition::business_put(const op_context&,
-                                                          business_put_request& req) {
+                                                           business_put_request& req) {
   auto region = req.region.empty() ? dir_->region : req.region;
   if (region.size() != 2 || !std::isupper(static_cast<unsigned char>(region[0])) ||
       !std::isupper(static_cast<unsigned char>(region[1])))
@@ -1104,23 +1100,25 @@ caf::result<result<unit>> business_partition::business_put(const op_context&,
 }
 
 caf::result<result<number_put_reply>> business_partition::number_put(const op_context&,
-                                                                    number_put_request& req) {
+                                                                     number_put_request& req) {
   auto n = normalize_phone(req.number, dir_->region);
   if (!n) return result<number_put_reply>(n.error());
   auto rp = self_->make_response_promise<result<number_put_reply>>();
   auto number = *n;
-  change_directory([&](directory& d) { d.numbers[number] = number_info{number, req.location}; },
-                   [rp, number](status s) mutable {
-                     if (!s)
-                       rp.deliver(result<number_put_reply>(s.error()));
-                     else
-                       rp.deliver(result<number_put_reply>(number_put_reply{number}));
-                   });
+  change_directory(
+      [&](directory& d) {
+        d.numbers[number] = number_info{number, req.location};
+      },
+      [rp, number](status s) mutable {
+        if (!s)
+          rp.deliver(result<number_put_reply>(s.error()));
+        else
+          rp.deliver(result<number_put_reply>(number_put_reply{number}));
+      });
   return rp;
 }
 
-caf::result<result<unit>> business_partition::staff_put(const op_context&,
-                                                       staff_put_request& req) {
+caf::result<result<unit>> business_partition::staff_put(const op_context&, staff_put_request& req) {
   if (req.staff.empty()) return fail<unit>(errc::invalid_argument, "`staff` is required");
   auto rp = self_->make_response_promise<result<unit>>();
   change_directory(
@@ -1133,7 +1131,7 @@ caf::result<result<unit>> business_partition::staff_put(const op_context&,
 }
 
 caf::result<result<unit>> business_partition::template_put(const op_context&,
-                                                          template_put_request& req) {
+                                                           template_put_request& req) {
   if (req.name.empty())
     return result<unit>(make_error(errc::invalid_argument, "`template` is required"));
   if (auto ok = validate_body(req.body); !ok) return result<unit>(ok.error());
@@ -1148,7 +1146,7 @@ caf::result<result<unit>> business_partition::template_put(const op_context&,
 }
 
 caf::result<result<contact_put_reply>> business_partition::contact_put(const op_context&,
-                                                                      contact_put_request& req) {
+                                                                       contact_put_request& req) {
   auto c = std::move(req.value);
   if (c.id.empty()) return fail<contact_put_reply>(errc::invalid_argument, "`contact` is required");
   std::vector<std::string> phones;
@@ -1210,8 +1208,8 @@ std::vector<conversation_id> business_partition::relink(const std::string& conta
 
 // ---- conversations ----------------------------------------------------------------------
 
-result<conversation_get_reply> business_partition::conversation_get(
-    const op_context& ctx, conversation_get_request& req) {
+result<conversation_get_reply> business_partition::conversation_get(const op_context& ctx,
+                                                                    conversation_get_request& req) {
   auto who = acting_staff(ctx, right::view_messages);
   if (!who) return who.error();
   auto* conv = find_conversation(req.conversation);
@@ -1273,8 +1271,7 @@ caf::result<result<messages_reply>> business_partition::conversation_messages(
 }
 
 // Runs one action and reports the acting staff member's row.
-void business_partition::action(const op_context& ctx, const action_request& req,
-                                row_reply reply) {
+void business_partition::action(const op_context& ctx, const action_request& req, row_reply reply) {
   if (auto ok = validate(req); !ok) return reply(ok.error());
   auto who = acting_staff(ctx, right::view_messages);
   if (!who) return reply(who.error());
@@ -1295,7 +1292,8 @@ void business_partition::action(const op_context& ctx, const action_request& req
         return reply(make_error(errc::not_found, "no such conversation"));
       auto no = inbox_no_.at(ctx.as);
       bool on = req.action == conversation_action::pin || req.action == conversation_action::mute;
-      bool is_pin = req.action == conversation_action::pin || req.action == conversation_action::unpin;
+      bool is_pin =
+          req.action == conversation_action::pin || req.action == conversation_action::unpin;
       // What this conversation adds to the viewer's badge, mutes applied.
       auto effective = [&](const viewer_set& v) {
         if (!in_group(no)) return v.each[no].contribution;
@@ -1329,8 +1327,7 @@ void business_partition::action(const op_context& ctx, const action_request& req
                     : req.action == conversation_action::unpin ? change::unpin
                     : req.action == conversation_action::mute  ? change::mute
                                                                : change::unmute;
-      write(persistence::encode_record(
-          persistence::inbox_record{id_, ctx.as, what, id, {}}));
+      write(persistence::encode_record(persistence::inbox_record{id_, ctx.as, what, id, {}}));
       return finish([reply, row](status s) {
         if (s)
           reply(row);
@@ -1407,7 +1404,8 @@ void business_partition::action(const op_context& ctx, const action_request& req
     auto* staff = dir_->find_staff(viewer);
     auto* inbox = inbox_of(viewer);
     auto* conv = find_conversation(id);
-    if (!staff || !inbox || !conv) return reply(make_error(errc::not_found, "no such conversation"));
+    if (!staff || !inbox || !conv)
+      return reply(make_error(errc::not_found, "no such conversation"));
     if (auto row = index_.row(*staff, inbox->own, id, *dir_)) return reply(std::move(*row));
     // Out of the viewer's reach now (e.g. assigned away): their row as it would show.
     inbox_row r;
@@ -1428,7 +1426,7 @@ caf::result<result<inbox_row>> business_partition::conversation_action(const op_
 }
 
 caf::result<result<bulk_reply>> business_partition::conversation_bulk(const op_context& ctx,
-                                                                     bulk_request& req) {
+                                                                      bulk_request& req) {
   if (auto ok = validate(req); !ok) return result<bulk_reply>(ok.error());
   auto rp = self_->make_response_promise<result<bulk_reply>>();
   struct gather {
@@ -1464,8 +1462,8 @@ result<inbox_page> business_partition::inbox_list(const op_context& ctx, inbox_q
   if (!who) return who.error();
   // Naming another assignee needs manage_messages only where it reveals more: with
   // visibility `all` everyone sees every conversation anyway.
-  bool may_manage = who.value()->has(right::manage_messages) ||
-                    dir_->settings.visibility == visibility_mode::all;
+  bool may_manage =
+      who.value()->has(right::manage_messages) || dir_->settings.visibility == visibility_mode::all;
   auto* inbox = inbox_of(ctx.as);
   if (!inbox) return make_error(errc::permission_denied, "unknown staff member `" + ctx.as + "`");
   return index_.list(q, *who.value(), inbox->own, *dir_, may_manage);

@@ -29,11 +29,11 @@ result<T> no_business() {
 }
 
 // Routes (op_context, Req) to the business's partition: `Method` is the partition's member.
-#define MSGCENTER_ROUTE(Req, Reply, Method)                      \
-  [st](op_context & ctx, Req & r) -> caf::result<result<Reply>> { \
-    auto* p = st->find(ctx.business);                            \
-    if (!p) return no_business<Reply>();                         \
-    return p->Method(ctx, r);                                    \
+#define MSGCENTER_ROUTE(Req, Reply, Method)                     \
+  [st](op_context& ctx, Req& r) -> caf::result<result<Reply>> { \
+    auto* p = st->find(ctx.business);                           \
+    if (!p) return no_business<Reply>();                        \
+    return p->Method(ctx, r);                                   \
   }
 
 }  // namespace
@@ -65,8 +65,7 @@ caf::actor spawn_shard(caf::actor_system& sys, std::shared_ptr<gateway> outbound
         MSGCENTER_ROUTE(contact_put_request, contact_put_reply, contact_put),
         [st](op_context& ctx, inbound_batch& r) -> caf::result<inbound_results> {
           auto* p = st->find(ctx.business);
-          if (!p)
-            return inbound_results(r.items.size(), no_business<inbound_reply>());
+          if (!p) return inbound_results(r.items.size(), no_business<inbound_reply>());
           return p->inbound(ctx, r);
         },
         [st](shard_inbound& batch) -> caf::result<shard_inbound_results> {

@@ -3,7 +3,6 @@
 // ever handed to the gateway for a phone whose consent on that number is `no` at that
 // moment; and consent.get always agrees with a model of the keyword rules.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <filesystem>

@@ -34,8 +34,8 @@ TEST(Shards, OneIngestForManyBusinessesOnSeveralShards_EachGetsItsOwnInOrder) {
   std::vector<inbound_request> batch;
   for (int i = 0; i < 70; ++i) {
     int b = i % businesses;
-    batch.push_back({"+12025550142", numbers[b], "text " + std::to_string(i), {}, "",
-                     std::nullopt});
+    batch.push_back(
+        {"+12025550142", numbers[b], "text " + std::to_string(i), {}, "", std::nullopt});
   }
   auto replies = mc->ingest({"", "", std::nullopt}, batch);  // owners found by number
   ASSERT_EQ(replies.size(), batch.size());

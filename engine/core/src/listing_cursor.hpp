@@ -57,5 +57,4 @@ inline bool folder_matches(folder_filter f, folder actual) {
   return false;
 }
 
-
 }  // namespace msgcenter::listing

@@ -29,8 +29,8 @@ void staff_inbox::adjust_badge(const badge& before, const badge& after) noexcept
 
 staff_inbox::slot staff_inbox::pack(const alert& a) noexcept {
   const std::uint64_t flags = static_cast<std::uint64_t>(a.kind) << 1 | (a.acked ? 1 : 0);
-  return slot{(a.id & ((std::uint64_t{1} << kFlagShift) - 1)) | flags << kFlagShift,
-              a.conversation, a.message, a.at};
+  return slot{(a.id & ((std::uint64_t{1} << kFlagShift) - 1)) | flags << kFlagShift, a.conversation,
+              a.message, a.at};
 }
 
 alert staff_inbox::unpack(const slot& s) noexcept {
@@ -185,9 +185,8 @@ inbox_row conversation_index::make_row(const staff_member& viewer, const staff_i
   return r;
 }
 
-std::optional<inbox_row> conversation_index::row(const staff_member& viewer,
-                                                 const staff_inbox& own, conversation_id id,
-                                                 const directory& dir) const {
+std::optional<inbox_row> conversation_index::row(const staff_member& viewer, const staff_inbox& own,
+                                                 conversation_id id, const directory& dir) const {
   if (access_for(viewer, id, dir) == access::none) return std::nullopt;
   return make_row(viewer, own, *entries_.at(id).conv, dir);
 }
@@ -239,8 +238,8 @@ result<inbox_page> conversation_index::list(const inbox_query& q, const staff_me
     if (!c.has_messages()) return false;
     if (c.hidden() && !searching) return false;
     // The archived folder depends on the conversation alone (no read point needed).
-    if (c.archived() != (q.folder == folder_filter::archived) &&
-        q.folder != folder_filter::all && (q.folder != folder_filter::inbox || c.archived()))
+    if (c.archived() != (q.folder == folder_filter::archived) && q.folder != folder_filter::all &&
+        (q.folder != folder_filter::inbox || c.archived()))
       return false;
     if (q.types && (c.types() & q.types) == 0) return false;
     if (q.from && c.last_activity() < *q.from) return false;
@@ -260,8 +259,7 @@ result<inbox_page> conversation_index::list(const inbox_query& q, const staff_me
       if (resource != (*q.contact_kind == contact_filter::resources)) return false;
     }
     if (q.assignee) {
-      if (*q.assignee == "none" ? !c.assignee().empty() : c.assignee() != *q.assignee)
-        return false;
+      if (*q.assignee == "none" ? !c.assignee().empty() : c.assignee() != *q.assignee) return false;
     }
     if (searching && !search.matches(c.view_for(viewer.id, dir))) return false;
     return true;

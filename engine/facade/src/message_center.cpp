@@ -70,7 +70,7 @@ struct message_center::impl {
   std::uint32_t next_business_no = 1;
   std::shared_mutex mutex;
   std::vector<caf::actor> shards;  ///< options::shards shard actors, hosting every business
-  std::map<std::string, caf::actor> businesses;  ///< business -> the shard hosting it
+  std::map<std::string, caf::actor> businesses;     ///< business -> the shard hosting it
   std::map<std::string, std::string> number_owner;  ///< E.164 -> business
   std::map<std::string, std::string> region_of;     ///< business -> region, for numbers
   /// Live subscription actors, stopped at close; a cancelled subscription removes its own.
@@ -131,23 +131,23 @@ struct message_center::impl {
     ++in_flight;
     auto args = std::make_shared<std::tuple<Ts...>>(std::move(xs)...);
     auto* self_impl = this;
-    caller_job job{[self_impl, target, done = std::move(done),
-                    args](caf::event_based_actor* self) mutable {
-      std::apply(
-          [&](auto&... a) {
-            self->request(target, caf::infinite, std::move(a)...)
-                .then(
-                    [self_impl, done](Reply& r) {
-                      --self_impl->in_flight;  // first: the answer is out once `done` ran
-                      done(std::move(r));
-                    },
-                    [self_impl, done](caf::error& e) {
-                      --self_impl->in_flight;
-                      done(failed<Reply>(e));
-                    });
-          },
-          *args);
-    }};
+    caller_job job{
+        [self_impl, target, done = std::move(done), args](caf::event_based_actor* self) mutable {
+          std::apply(
+              [&](auto&... a) {
+                self->request(target, caf::infinite, std::move(a)...)
+                    .then(
+                        [self_impl, done](Reply& r) {
+                          --self_impl->in_flight;  // first: the answer is out once `done` ran
+                          done(std::move(r));
+                        },
+                        [self_impl, done](caf::error& e) {
+                          --self_impl->in_flight;
+                          done(failed<Reply>(e));
+                        });
+              },
+              *args);
+        }};
     auto k = next_caller.fetch_add(1, std::memory_order_relaxed) % callers.size();
     caf::anon_send(callers[k], std::move(job));
   }
@@ -209,9 +209,9 @@ result<std::unique_ptr<message_center>> message_center::open(options opts) {
       p->next_business_no = std::max(p->next_business_no, saved.business_no + 1);
       auto no = saved.business_no;
       hosted.push_back(p->ask<unit>(
-          shard, actors::host_business{
-                     id, no,
-                     std::make_shared<const persistence::recovered_business>(std::move(saved))}));
+          shard,
+          actors::host_business{
+              id, no, std::make_shared<const persistence::recovered_business>(std::move(saved))}));
     }
     for (auto& f : hosted) f.get();
     p->recovered_records = recovered->replayed_records;
@@ -555,7 +555,7 @@ result<subscription> message_center::subscribe(const op_context& ctx, event_fn f
   auto c = ctx;
   std::weak_ptr<impl::sink_list> registry = impl_->sinks;
   sub.cancel_ = [closed, registry, target, sink, c]() {
-    if (*closed) return;  // the engine stopped every actor already
+    if (*closed) return;                // the engine stopped every actor already
     if (auto list = registry.lock()) {  // forget the sink: reconnecting clients must not pile up
       std::lock_guard<std::mutex> lock(list->mutex);
       auto& v = list->actors;

@@ -89,8 +89,7 @@ class business_partition {
   using row_reply = std::function<void(result<inbox_row>)>;
 
   // entities
-  conversation_id conversation_for(const std::string& number, const std::string& phone,
-                                   millis at);
+  conversation_id conversation_for(const std::string& number, const std::string& phone, millis at);
   conversation_entity* find_conversation(conversation_id id);
   inbox_entity* inbox_of(const std::string& staff);
   std::uint16_t add_inbox(const std::string& staff);
@@ -114,8 +113,7 @@ class business_partition {
   void alert_audience(const conversation_entity& c, std::vector<std::uint16_t>& out) const;
   void changed(conversation_entity& c, const viewer_set& before, const row_facts& facts_before,
                const std::vector<message>* new_messages,
-               const std::vector<std::pair<std::uint16_t, alert_spec>>& alerts,
-               bool badges = true);
+               const std::vector<std::pair<std::uint16_t, alert_spec>>& alerts, bool badges = true);
   void drain();
   void emit(inbox_entity& inbox, staff_event ev);
   /// Ends a turn: drains the notes, then journals the alerts the inboxes raised. `then`
@@ -170,14 +168,14 @@ class business_partition {
 
   std::vector<std::unique_ptr<inbox_entity>> inboxes_;
   std::vector<const staff_member*> staff_of_;  ///< parallel to inboxes_, per directory
-  std::vector<bool> sees_all_;  ///< parallel to inboxes_: sees_everything(), per directory
-  bool watched_ = false;        ///< some inbox has (had) a subscriber: events are built
+  std::vector<bool> sees_all_;         ///< parallel to inboxes_: sees_everything(), per directory
+  bool watched_ = false;               ///< some inbox has (had) a subscriber: events are built
   std::vector<std::uint16_t> others_;  ///< inboxes outside the common audience
   absl::flat_hash_map<std::string, std::uint16_t> inbox_no_;
 
-  std::vector<inbox_note> notes_;  ///< this turn's conversation -> inbox messages
+  std::vector<inbox_note> notes_;       ///< this turn's conversation -> inbox messages
   std::vector<std::uint16_t> touched_;  ///< inboxes whose badge may have moved this turn
-  badge group_badge_;  ///< the common audience's badge (shared read mode)
+  badge group_badge_;                   ///< the common audience's badge (shared read mode)
   struct record_wait {
     std::size_t left = 0;
     status outcome = unit{};

@@ -25,7 +25,7 @@ constexpr std::size_t kEventsKept = 4096;
 struct conversation_entity {
   explicit conversation_entity(conversation_state s) : state(std::move(s)) {}
   conversation_state state;
-  std::string contact;  ///< linked contact id, empty when unlinked
+  std::string contact;                  ///< linked contact id, empty when unlinked
   std::vector<std::uint16_t> muted_by;  ///< inboxes that muted it (badge corrections)
 };
 
@@ -46,9 +46,9 @@ struct inbox_entity {
   badge correction;
 
   // Within one turn:
-  bool touched = false;           ///< its badge may have changed
-  badge badge_at_turn_start;      ///< to emit one badge event per turn
-  std::vector<alert> raised;      ///< alerts raised this turn, journaled when it ends
+  bool touched = false;       ///< its badge may have changed
+  badge badge_at_turn_start;  ///< to emit one badge event per turn
+  std::vector<alert> raised;  ///< alerts raised this turn, journaled when it ends
 };
 
 /// What a conversation tells an inbox within a turn (a plain struct in the shard's queue).
@@ -65,10 +65,10 @@ struct inbox_note {
   kind what = kind::row;
   std::uint16_t inbox = 0;
   conversation_id conversation = 0;
-  badge before, after;                          ///< badge
-  alert_kind alert = alert_kind::message;       ///< alert
-  message_id message_no = 0;                    ///< alert
-  millis at = 0;                                ///< alert
+  badge before, after;                                        ///< badge
+  alert_kind alert = alert_kind::message;                     ///< alert
+  message_id message_no = 0;                                  ///< alert
+  millis at = 0;                                              ///< alert
   const std::vector<msgcenter::message>* messages = nullptr;  ///< lives through the turn
 };
 

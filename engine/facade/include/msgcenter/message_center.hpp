@@ -71,8 +71,8 @@ class subscription {
 
 /// What the engine runs right now (for tests, /metrics and benchmarks).
 struct engine_stats {
-  std::size_t actors_running = 0;    ///< CAF actors alive (businesses, conversations, ...)
-  std::size_t calls_in_flight = 0;   ///< operations accepted and not yet answered
+  std::size_t actors_running = 0;   ///< CAF actors alive (businesses, conversations, ...)
+  std::size_t calls_in_flight = 0;  ///< operations accepted and not yet answered
 };
 
 class message_center {

@@ -203,7 +203,8 @@ class conversation_state {
   read_point shared_read_;
   std::map<std::string, read_point> staff_read_;
   std::uint64_t read_stamp_ = 0;  ///< stamps read points, so the latest read wins
-  std::vector<message> messages_;  ///< oldest first (a vector: no 512-byte deque block per conversation)
+  std::vector<message>
+      messages_;  ///< oldest first (a vector: no 512-byte deque block per conversation)
 };
 
 }  // namespace msgcenter

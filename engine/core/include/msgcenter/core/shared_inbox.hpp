@@ -100,8 +100,8 @@ class staff_inbox {
 
 /// What a conversation adds to one viewer's badge: unread for them (at read point `p`), not
 /// archived, hidden or muted by them, and in their inbox (access visible).
-[[nodiscard]] badge badge_contribution(access acc, const conversation_state& c,
-                                       const read_point& p, bool muted) noexcept;
+[[nodiscard]] badge badge_contribution(access acc, const conversation_state& c, const read_point& p,
+                                       bool muted) noexcept;
 
 /// The list order of one business's conversations, shared by every viewer: all of them in
 /// list order (last activity descending, id descending), and per owner the conversations
