@@ -857,12 +857,10 @@ caf::result<result<send_reply>> business_partition::send(const op_context& ctx, 
     }
     if (!last) return refuse(last.error());
     phone = last.value();
-  } else if (!req.phone.empty()) {
+  } else {  // validate(): exactly one target, so the phone
     auto p = normalize_mobile(req.phone, dir.region);
     if (!p) return refuse(p.error());
     phone = p.value();
-  } else {
-    return refuse(make_error(errc::invalid_argument, "give a conversation, contact or phone"));
   }
   std::string number = dir.sending_number();
   if (!req.number.empty()) {

@@ -8,7 +8,6 @@
 
 namespace msgcenter {
 using listing::cursor_pos;
-using listing::decode_cursor;
 using listing::encode_cursor;
 using listing::folder_matches;
 
@@ -194,27 +193,17 @@ std::optional<inbox_row> conversation_index::row(const staff_member& viewer, con
 result<inbox_page> conversation_index::list(const inbox_query& q, const staff_member& viewer,
                                             const staff_inbox& own, const directory& dir,
                                             bool may_manage) const {
-  if (q.limit < 1 || q.limit > kMaxPageSize)
-    return make_error(errc::invalid_argument, "limit must be between 1 and 500");
-  if (q.from && q.to && *q.from > *q.to)
-    return make_error(errc::invalid_argument, "`from` is after `to`");
-  const bool foreign_assignee = q.assignee && *q.assignee != viewer.id;
-  if (foreign_assignee && !may_manage)
-    return make_error(errc::permission_denied,
-                      "the assignee filter may only name yourself without manage_messages");
-  cursor_pos start{0, 0, 0};
-  const bool has_cursor = !q.cursor.empty();
-  if (has_cursor) {
-    auto c = decode_cursor(q.cursor);
-    if (!c) return make_error(errc::invalid_argument, "malformed cursor");
-    start = *c;
-  }
-  const search_query search(q.q);
-  const bool searching = !search.empty() || !trim(q.q).empty();
-  const bool pinned_first = !q.filtered();
-  const bool include_pinned = pinned_first || searching;
-  // Managers reach others' conversations only through an explicit assignee filter.
-  const access min_access = foreign_assignee ? access::open : access::visible;
+  auto planned = listing::plan_listing(q, viewer.id, may_manage);
+  if (!planned) return planned.error();
+  const auto& plan = planned.value();
+  const bool foreign_assignee = plan.foreign_assignee;
+  const bool has_cursor = plan.has_cursor;
+  const auto& start = plan.start;
+  const auto& search = plan.search;
+  const bool searching = plan.searching;
+  const bool pinned_first = plan.pinned_first;
+  const bool include_pinned = plan.include_pinned;
+  const access min_access = plan.min_access;
   const auto& settings = dir.settings;
 
   // Where the matches can be: everything, or (under `assigned` visibility, and for an
