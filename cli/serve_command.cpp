@@ -180,6 +180,15 @@ int run_serve(const serve_args& a) {
     std::cerr << "msgcenter: no MSGCENTER_ADMIN_KEY or config admin_key; this run's admin key is "
               << cfg.server.admin_key << "\n";
   }
+  if (const char* key = std::getenv("MSGCENTER_METRICS_KEY"); key && *key)
+    cfg.server.metrics_key = key;
+  for (auto [key, what] : {std::pair{&cfg.server.admin_key, "the admin key"},
+                           std::pair{&cfg.server.metrics_key, "the metrics key"}}) {
+    if (auto ok = server::check_admin_key(*key, what); !ok) {
+      std::cerr << "msgcenter: " << ok.error().message << "\n";
+      return 2;
+    }
+  }
 
   // Tokens live beside the store when there is one.
   std::unique_ptr<server::token_store> tokens;

@@ -11,7 +11,7 @@ scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > /dev/null
 cmake --build build -j"$(nproc)" --target msgcenter_cli
 if [ -z "${MSGCENTER_ADMIN_KEY:-}" ]; then
-  MSGCENTER_ADMIN_KEY=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+  MSGCENTER_ADMIN_KEY=$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')
   echo "admin key (MSGCENTER_ADMIN_KEY): $MSGCENTER_ADMIN_KEY"
 fi
 export MSGCENTER_ADMIN_KEY

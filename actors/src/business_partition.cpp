@@ -1051,8 +1051,9 @@ void business_partition::change_directory(Fn&& mutate, std::function<void(status
   finish(std::move(done));
 }
 
-caf::result<result<unit>> business_partition::business_put(const op_context&,
+caf::result<result<unit>> business_partition::business_put(const op_context& ctx,
                                                            business_put_request& req) {
+  if (auto ok = may_administer(*dir_, ctx.as); !ok) return result<unit>(ok.error());
   auto region = req.region.empty() ? dir_->region : req.region;
   if (region.size() != 2 || !std::isupper(static_cast<unsigned char>(region[0])) ||
       !std::isupper(static_cast<unsigned char>(region[1])))
@@ -1097,8 +1098,9 @@ caf::result<result<unit>> business_partition::business_put(const op_context&,
   return rp;
 }
 
-caf::result<result<number_put_reply>> business_partition::number_put(const op_context&,
+caf::result<result<number_put_reply>> business_partition::number_put(const op_context& ctx,
                                                                      number_put_request& req) {
+  if (auto ok = may_administer(*dir_, ctx.as); !ok) return result<number_put_reply>(ok.error());
   auto n = normalize_phone(req.number, dir_->region);
   if (!n) return result<number_put_reply>(n.error());
   auto rp = self_->make_response_promise<result<number_put_reply>>();
@@ -1116,7 +1118,9 @@ caf::result<result<number_put_reply>> business_partition::number_put(const op_co
   return rp;
 }
 
-caf::result<result<unit>> business_partition::staff_put(const op_context&, staff_put_request& req) {
+caf::result<result<unit>> business_partition::staff_put(const op_context& ctx,
+                                                        staff_put_request& req) {
+  if (auto ok = may_administer(*dir_, ctx.as); !ok) return result<unit>(ok.error());
   if (req.staff.empty()) return fail<unit>(errc::invalid_argument, "`staff` is required");
   auto rp = self_->make_response_promise<result<unit>>();
   change_directory(
@@ -1128,8 +1132,9 @@ caf::result<result<unit>> business_partition::staff_put(const op_context&, staff
   return rp;
 }
 
-caf::result<result<unit>> business_partition::template_put(const op_context&,
+caf::result<result<unit>> business_partition::template_put(const op_context& ctx,
                                                            template_put_request& req) {
+  if (auto ok = may_administer(*dir_, ctx.as); !ok) return result<unit>(ok.error());
   if (req.name.empty())
     return result<unit>(make_error(errc::invalid_argument, "`template` is required"));
   if (auto ok = validate_body(req.body); !ok) return result<unit>(ok.error());
@@ -1143,8 +1148,9 @@ caf::result<result<unit>> business_partition::template_put(const op_context&,
   return rp;
 }
 
-caf::result<result<contact_put_reply>> business_partition::contact_put(const op_context&,
+caf::result<result<contact_put_reply>> business_partition::contact_put(const op_context& ctx,
                                                                        contact_put_request& req) {
+  if (auto ok = may_administer(*dir_, ctx.as); !ok) return result<contact_put_reply>(ok.error());
   auto c = std::move(req.value);
   if (c.id.empty()) return fail<contact_put_reply>(errc::invalid_argument, "`contact` is required");
   std::vector<std::string> phones;
@@ -1537,6 +1543,12 @@ void business_partition::drop_subscriber(const caf::actor_addr& who) {
 result<carrier_account> business_partition::carrier(const op_context&, carrier_account_request&) {
   const auto& s = dir_->settings;
   return carrier_account{id_, s.twilio_account_sid, s.twilio_auth_token};
+}
+
+result<unit> business_partition::authorize(const op_context& ctx, authorize_request& req) {
+  auto who = acting_staff(ctx, req.needed);
+  if (!who) return who.error();
+  return unit{};
 }
 
 // ---- history and export -----------------------------------------------------------------

@@ -117,6 +117,7 @@ caf::actor spawn_shard(caf::actor_system& sys, std::shared_ptr<gateway> outbound
           return unit{};
         },
         MSGCENTER_ROUTE(carrier_account_request, carrier_account, carrier),
+        MSGCENTER_ROUTE(authorize_request, unit, authorize),
         [st](provider_result& r) {
           if (auto* p = st->find(r.business)) p->on_provider(r);
         },

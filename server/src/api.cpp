@@ -65,6 +65,46 @@ std::optional<message_status> map_twilio_status(std::string_view s) {
   return std::nullopt;
 }
 
+/// What each credential may run through the protocol (docs/api.md, "Credentials").
+protocol_policy policy_for(const principal& who) {
+  protocol_policy policy;
+  switch (who.who) {
+    case principal::kind::staff:
+      policy.allow_admin = false;
+      policy.allow_carrier = false;
+      policy.allow_automation = false;
+      policy.forced_staff = who.staff;
+      policy.forced_business = who.business;
+      break;
+    case principal::kind::automation:
+      // The business's own systems: campaign and notification sends, consent requests from
+      // an opt-in form, contact upserts; at a chosen time if they say so (imports).
+      policy.allow_carrier = false;
+      policy.allow_staff = false;
+      policy.allow_automation = true;
+      policy.forced_business = who.business;
+      policy.only_ops = {"send", "consent.request", "consent.get", "contact.put"};
+      break;
+    case principal::kind::tenant_admin:
+      // A business's own administrator: its settings, numbers, staff, templates and contacts,
+      // as themselves (the engine checks the `admin` right), never carrier operations.
+      policy.allow_carrier = false;
+      policy.allow_staff = false;
+      policy.allow_automation = false;
+      policy.forced_staff = who.staff;
+      policy.forced_business = who.business;
+      break;
+    case principal::kind::admin:
+    case principal::kind::anonymous:
+      // The admin key: admin and carrier operations, and automation's sends (campaigns and
+      // notifications), never a staff member's.
+      policy.allow_staff = false;
+      policy.allow_automation = true;
+      break;
+  }
+  return policy;
+}
+
 }  // namespace
 
 api_reply json_reply(const json& body, unsigned status) {
@@ -81,40 +121,85 @@ api::api(const server_options& opts, message_center& engine, token_store& tokens
       tokens_(tokens),
       metrics_(metrics),
       limiter_(opts.limits.rate_per_second, opts.limits.rate_burst),
-      admin_key_hash_(opts.admin_key.empty() ? std::string() : crypto::sha256_hex(opts.admin_key)) {
+      failures_(opts.limits.auth_failures_per_second, opts.limits.auth_failure_burst),
+      admin_key_hash_(opts.admin_key.empty() ? std::string() : crypto::sha256_hex(opts.admin_key)),
+      metrics_key_hash_(opts.metrics_key.empty() ? std::string()
+                                                 : crypto::sha256_hex(opts.metrics_key)) {}
+
+std::optional<api_reply> api::too_many_failures(const api_request& req) {
+  if (failures_.has_token("src:" + req.remote)) return std::nullopt;
+  ++metrics_.rate_limited;
+  auto reply = error_reply("overloaded", "too many failed attempts from this address; retry later");
+  reply.headers.emplace_back("Retry-After", std::to_string(failures_.retry_after_seconds()));
+  return reply;
 }
 
-std::optional<api_reply> api::admit(const route& r, const api_request& req, principal& who) {
+api_reply api::auth_failure(const api_request& req, api_reply refusal) {
+  (void)failures_.allow("src:" + req.remote);
+  return refusal;
+}
+
+std::optional<api_reply> api::admit(const route_match& m, const api_request& req, principal& who) {
+  const route& r = *m.found;
   who = principal{};
-  if (r.auth == route_auth::none || r.auth == route_auth::carrier) return std::nullopt;
+  if (r.auth == route_auth::carrier) return std::nullopt;  // the signature, in webhook()
+  const bool guarded_metrics = r.kind == route_kind::metrics && !metrics_key_hash_.empty();
+  if (r.auth == route_auth::none && !guarded_metrics) return std::nullopt;
+  if (auto refusal = too_many_failures(req)) return refusal;
   const std::string credential = bearer(req.authorization);
   if (credential.empty())
     return error_reply(kUnauthenticated, "send `Authorization: Bearer <token>`");
   // Compare fixed-length hashes in constant time: neither the key nor its length leaks.
+  const std::string hash = crypto::sha256_hex(credential);
   const bool is_admin =
-      !admin_key_hash_.empty() &&
-      crypto::constant_time_equal(crypto::sha256_hex(credential), admin_key_hash_);
-  std::optional<token_owner> staff;
-  if (!is_admin) staff = tokens_.find(credential);
-  if (r.auth == route_auth::admin) {
-    if (!is_admin) {
-      if (staff) return error_reply("permission_denied", "admin routes need the admin key");
-      return error_reply(kUnauthenticated, "unknown admin key");
-    }
-    who.who = principal::kind::admin;
-    who.rate_key = "admin";
-  } else {
-    if (!staff) {
-      if (is_admin)
-        return error_reply("permission_denied",
-                           "staff routes need a staff token, not the admin key");
-      return error_reply(kUnauthenticated, "unknown or revoked token");
-    }
-    who.who = principal::kind::staff;
-    who.business = staff->business;
-    who.staff = staff->staff;
-    who.rate_key = "staff:" + crypto::sha256_hex(credential);
+      !admin_key_hash_.empty() && crypto::constant_time_equal(hash, admin_key_hash_);
+  if (guarded_metrics) {
+    if (is_admin || crypto::constant_time_equal(hash, metrics_key_hash_)) return std::nullopt;
+    return auth_failure(req, error_reply(kUnauthenticated, "unknown metrics key"));
   }
+  std::optional<token_owner> owner;
+  if (!is_admin) owner = tokens_.find(credential);
+  if (!is_admin && !owner)
+    return auth_failure(req, error_reply(kUnauthenticated, r.auth == route_auth::admin
+                                                               ? "unknown admin key"
+                                                               : "unknown or revoked token"));
+  const bool automation = owner && owner->kind == credential_kind::automation;
+  const bool staff_token = owner && owner->kind == credential_kind::staff;
+  using kind = principal::kind;
+  if (r.auth == route_auth::admin) {
+    if (is_admin)
+      who.who = kind::admin;
+    else if (staff_token && (r.also & also::tenant_admin))
+      who.who = kind::tenant_admin;  // the engine checks the `admin` right
+    else if (automation && (r.also & also::automation))
+      who.who = kind::automation;
+    else
+      return error_reply("permission_denied",
+                         automation ? "automation keys may send, request or read consent and "
+                                      "upsert contacts only"
+                                    : "admin routes need the admin key");
+  } else {
+    if (staff_token)
+      who.who = kind::staff;
+    else if (automation && (r.also & also::automation))
+      who.who = kind::automation;
+    else if (automation)
+      return error_reply("permission_denied",
+                         "automation keys may send, request or read consent and upsert "
+                         "contacts only");
+    else
+      return error_reply("permission_denied", "staff routes need a staff token, not the admin key");
+  }
+  if (owner) {
+    who.business = owner->business;
+    who.staff = owner->staff;
+    who.credential_hash = hash;
+    // A business's own credentials reach only that business: another one's path is as
+    // missing as a business that does not exist.
+    if (auto* business = param(m, "business"); business && *business != who.business)
+      return error_reply("not_found", "no such business");
+  }
+  who.rate_key = is_admin ? "admin" : "cred:" + hash;
   if (!limiter_.allow(who.rate_key)) {
     ++metrics_.rate_limited;
     auto reply = error_reply("overloaded", "rate limit exceeded; retry later");
@@ -131,9 +216,19 @@ std::string api::signed_url(const api_request& req) const {
 
 api_reply api::execute(const route_match& m, const principal& who, const api_request& req) {
   const route& r = *m.found;
+  // A staff token on an admin route is its business's administrator only with `admin`
+  // (the engine knows the rights; asked here, on a worker, before the request is read).
+  if (auto refusal = refuse_non_admin(who)) return *refusal;
   switch (r.kind) {
-    case route_kind::healthz:
+    case route_kind::healthz: {
+      if (auto health = engine_.health(); !health)
+        return json_reply(
+            json{{"ok", false},
+                 {"status", "failing"},
+                 {"error", {{"code", "unavailable"}, {"message", health.error().message}}}},
+            503);
       return json_reply(json{{"ok", true}, {"status", "serving"}});
+    }
     case route_kind::metrics: {
       api_reply out;
       out.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -151,7 +246,11 @@ api_reply api::execute(const route_match& m, const principal& who, const api_req
     case route_kind::token_issue:
     case route_kind::token_list:
     case route_kind::token_revoke:
-      return tokens(m, req);
+      return tokens(m, who, req);
+    case route_kind::key_issue:
+    case route_kind::key_list:
+    case route_kind::key_revoke:
+      return keys(m, who, req);
     case route_kind::operation:
       return operation(m, who, req);
     case route_kind::events:
@@ -166,25 +265,13 @@ api_reply api::operation(const route_match& m, const principal& who, const api_r
   (void)path;
   auto request = build_op_request(r, m.params, query, req.body);
   if (!request) return error_reply(request.error());
-  protocol_policy policy;
-  if (who.who == principal::kind::staff) {
-    policy.allow_admin = false;
-    policy.allow_carrier = false;
-    policy.allow_automation = false;
-    policy.forced_staff = who.staff;
-    policy.forced_business = who.business;
-  } else {
-    // The admin key: admin and carrier operations, and automation's sends (campaigns and
-    // notifications), never a staff member's.
-    policy.allow_staff = false;
-    policy.allow_automation = true;
-  }
-  protocol_session session(engine_, policy);
+  protocol_session session(engine_, policy_for(who));
   json result = session.execute(request.value());
   const bool ok = result.value("ok", false);
   const std::string op = request.value().value("op", std::string());
   // staff.put over HTTP also issues the staff member a bearer token (protocol.md).
-  if (ok && op == "staff.put" && who.who == principal::kind::admin) {
+  if (ok && op == "staff.put" &&
+      (who.who == principal::kind::admin || who.who == principal::kind::tenant_admin)) {
     auto business = request.value().value("business", std::string());
     auto staff = request.value().value("staff", std::string());
     auto token = tokens_.issue(business, staff);
@@ -201,7 +288,14 @@ api_reply api::operation(const route_match& m, const principal& who, const api_r
   return json_reply(result);
 }
 
-api_reply api::tokens(const route_match& m, const api_request& req) {
+std::optional<api_reply> api::refuse_non_admin(const principal& who) {
+  if (who.who != principal::kind::tenant_admin) return std::nullopt;
+  auto allowed = engine_.authorize({who.business, who.staff, std::nullopt}, right::admin);
+  if (allowed) return std::nullopt;
+  return error_reply(allowed.error());
+}
+
+api_reply api::tokens(const route_match& m, const principal& who, const api_request& req) {
   const route& r = *m.found;
   const std::string* business = param(m, "business");
   const std::string* staff = param(m, "staff");
@@ -227,32 +321,70 @@ api_reply api::tokens(const route_match& m, const api_request& req) {
   return json_reply(json{{"ok", true}, {"revoked", revoked.value()}});
 }
 
+api_reply api::keys(const route_match& m, const principal& who, const api_request& req) {
+  const route& r = *m.found;
+  const std::string* business = param(m, "business");
+  if (!business) return error_reply("invalid_argument", "business is required");
+  std::string name;
+  const bool has_body = req.body.find_first_not_of(" \t\r\n") != std::string::npos;
+  if (has_body) {
+    if (r.kind != route_kind::key_issue)
+      return error_reply("invalid_argument", "this route takes no body");
+    auto parsed = parse_json_limited(req.body);
+    if (!parsed) return error_reply(parsed.error());
+    const json& j = parsed.value();
+    if (!j.is_object()) return error_reply("invalid_argument", "the body must be a JSON object");
+    for (auto& [k, v] : j.items()) {
+      if (k != "name") return error_reply("invalid_argument", "unknown field `" + k + "`");
+      if (!v.is_string()) return error_reply("invalid_argument", "`name` must be a string");
+      name = v.get<std::string>();
+    }
+  }
+  if (r.kind == route_kind::key_issue) {
+    auto key = tokens_.issue_key(*business, name);
+    if (!key) return error_reply(key.error());
+    return json_reply(json{{"ok", true}, {"key", key->first}, {"key_id", key->second}});
+  }
+  if (r.kind == route_kind::key_list) {
+    json list = json::array();
+    for (auto& k : tokens_.list_keys(*business))
+      list.push_back({{"key_id", k.token_id}, {"name", k.name}, {"created", k.created_ms}});
+    return json_reply(json{{"ok", true}, {"keys", list}});
+  }
+  const std::string* id = param(m, "key");
+  auto revoked = tokens_.revoke_key(*business, id ? *id : std::string());
+  if (!revoked) return error_reply(revoked.error());
+  if (id && revoked.value() == 0) return error_reply("not_found", "no such key");
+  return json_reply(json{{"ok", true}, {"revoked", revoked.value()}});
+}
+
 api_reply api::webhook(const route& r, const api_request& req) {
   const bool sms = r.kind == route_kind::webhook_sms;
+  // Until the signature is checked nothing reaches the engine, every refusal counts against
+  // the source address, and an unknown number, a business without an auth token and a wrong
+  // signature answer alike: the answer tells nobody which numbers exist.
+  if (auto refusal = too_many_failures(req)) return *refusal;
+  auto unsigned_refusal = [&](std::string_view code, std::string_view message) {
+    ++metrics_.signature_failures;
+    return auth_failure(req, error_reply(code, message));
+  };
   auto type = lower(req.content_type);
   if (auto semi = type.find(';'); semi != std::string::npos) type.resize(semi);
   while (!type.empty() && type.back() == ' ') type.pop_back();
   if (type != "application/x-www-form-urlencoded")
-    return error_reply("invalid_argument", "webhooks are application/x-www-form-urlencoded");
+    return unsigned_refusal("invalid_argument", "webhooks are application/x-www-form-urlencoded");
   auto fields = parse_form(req.body);
-  if (!fields) return error_reply(fields.error());
+  if (!fields) return unsigned_refusal("invalid_argument", fields.error().message);
   const auto& f = fields.value();
   // The business: the owner of the number texted (sms), or of the number that sent the
   // message whose status this is (status callbacks carry it as From).
   auto number = form_value(f, sms ? "To" : "From");
   if (!number || number->empty())
-    return error_reply("invalid_argument", sms ? "`To` is required" : "`From` is required");
-  auto account = engine_.carrier_account_for(*number);
-  if (!account) return error_reply(account.error());
-  if (account->auth_token.empty()) {
-    ++metrics_.signature_failures;
-    return error_reply("permission_denied",
-                       "the business has no twilio_auth_token to check signatures with");
-  }
-  if (!verify_twilio_signature(signed_url(req), f, account->auth_token, req.twilio_signature)) {
-    ++metrics_.signature_failures;
-    return error_reply("permission_denied", "invalid X-Twilio-Signature");
-  }
+    return unsigned_refusal("invalid_argument", sms ? "`To` is required" : "`From` is required");
+  auto account = engine_.carrier_account_for(*number);  // a table read, no actor
+  if (!account || account->auth_token.empty() ||
+      !verify_twilio_signature(signed_url(req), f, account->auth_token, req.twilio_signature))
+    return unsigned_refusal("permission_denied", "invalid X-Twilio-Signature");
   if (auto sid = form_value(f, "AccountSid");
       sid && !account->account_sid.empty() && *sid != account->account_sid)
     return error_reply("permission_denied", "AccountSid is not the business's account");

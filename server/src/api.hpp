@@ -28,6 +28,7 @@ struct api_request {
   std::string content_type;
   std::string twilio_signature;
   std::string if_none_match;
+  std::string remote;  ///< the peer's IP address: the bucket of failed authentications
   std::string body;
   std::chrono::steady_clock::time_point received = std::chrono::steady_clock::now();
 };
@@ -39,12 +40,19 @@ struct api_reply {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
-/// Who is calling, once authenticated.
+/// Who is calling, once authenticated (docs/api.md, "Credentials").
 struct principal {
-  enum class kind : std::uint8_t { anonymous, staff, admin } who = kind::anonymous;
+  enum class kind : std::uint8_t {
+    anonymous,
+    staff,         ///< a staff token on a staff route
+    automation,    ///< a business's automation key
+    tenant_admin,  ///< a staff token on an admin route of its own business (`admin` right)
+    admin,         ///< the platform's admin key
+  } who = kind::anonymous;
   std::string business;
   std::string staff;
-  std::string rate_key;  ///< the rate limiter's bucket
+  std::string credential_hash;  ///< hex SHA-256 of the token or key (revocation, stream caps)
+  std::string rate_key;         ///< the rate limiter's bucket
 };
 
 /// A JSON reply with the status of its result object.
@@ -57,7 +65,7 @@ class api {
 
   /// Checks the credentials a route needs and the caller's rate. Returns the refusal
   /// (401, 403, 429) or nullopt with `who` filled in.
-  [[nodiscard]] std::optional<api_reply> admit(const route& r, const api_request& req,
+  [[nodiscard]] std::optional<api_reply> admit(const route_match& m, const api_request& req,
                                                principal& who);
 
   /// Runs an admitted request (not events). Blocks on the engine.
@@ -69,7 +77,14 @@ class api {
 
  private:
   api_reply operation(const route_match& m, const principal& who, const api_request& req);
-  api_reply tokens(const route_match& m, const api_request& req);
+  api_reply tokens(const route_match& m, const principal& who, const api_request& req);
+  api_reply keys(const route_match& m, const principal& who, const api_request& req);
+  /// A tenant admin's token and key routes: the engine says whether they hold `admin`.
+  std::optional<api_reply> refuse_non_admin(const principal& who);
+  /// Counts a failed authentication of `remote`; the refusal to send.
+  api_reply auth_failure(const api_request& req, api_reply refusal);
+  /// 429 for a source that used up its failed authentications, else nullopt.
+  std::optional<api_reply> too_many_failures(const api_request& req);
   api_reply webhook(const route& r, const api_request& req);
 
   const server_options& opts_;
@@ -77,7 +92,9 @@ class api {
   token_store& tokens_;
   server_metrics& metrics_;
   rate_limiter limiter_;
+  rate_limiter failures_;  ///< failed authentications per source address
   std::string admin_key_hash_;
+  std::string metrics_key_hash_;
 };
 
 }  // namespace msgcenter::server

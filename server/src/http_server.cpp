@@ -11,6 +11,7 @@
 //   session's strand; it is bounded, and overflowing it closes that one stream.
 #include "msgcenter/server/http_server.hpp"
 
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -52,6 +53,7 @@ struct sse_channel {
   subscription sub;
   net::any_io_executor exec;
   std::weak_ptr<session> owner;
+  std::string credential_hash;  ///< the stream's token: a revocation closes the stream
 
   /// Cancels the engine subscription; later events are dropped. Any thread.
   void shutdown() {
@@ -105,7 +107,34 @@ struct http_server::impl {
   std::mutex registry_mutex;
   std::unordered_map<std::uint64_t, std::weak_ptr<session>> sessions;
   std::unordered_map<std::uint64_t, std::weak_ptr<sse_channel>> channels;
+  /// Open event streams per credential hash and per "business/staff" (limits.max_streams_*).
+  std::unordered_map<std::string, std::size_t> streams_per_token;
+  std::unordered_map<std::string, std::size_t> streams_per_staff;
   std::uint64_t next_id = 0;
+
+  /// Takes a stream slot for (token, staff), or says which cap is full.
+  std::optional<std::string> take_stream_slot(const std::string& token, const std::string& staff) {
+    std::lock_guard<std::mutex> guard(registry_mutex);
+    if (streams_per_token[token] >= opts.limits.max_streams_per_token)
+      return "this token has " + std::to_string(opts.limits.max_streams_per_token) +
+             " event streams open already";
+    if (streams_per_staff[staff] >= opts.limits.max_streams_per_staff)
+      return "this staff member has " + std::to_string(opts.limits.max_streams_per_staff) +
+             " event streams open already";
+    ++streams_per_token[token];
+    ++streams_per_staff[staff];
+    return std::nullopt;
+  }
+  /// Gives a slot back (registry_mutex held).
+  void release_stream_slot_locked(const std::string& token, const std::string& staff) {
+    if (auto it = streams_per_token.find(token); it != streams_per_token.end() && --it->second == 0)
+      streams_per_token.erase(it);
+    if (auto it = streams_per_staff.find(staff); it != streams_per_staff.end() && --it->second == 0)
+      streams_per_staff.erase(it);
+  }
+  /// Closes the event streams of credentials that stopped being valid (token_store's
+  /// revocation listener): a revoked token hears nothing more.
+  void close_streams_of(const std::vector<std::string>& hashes);
 
   std::atomic<bool> draining{false};
   std::atomic<bool> started{false};
@@ -141,6 +170,9 @@ class session : public std::enable_shared_from_this<session> {
   session(http_server::impl& srv, tcp::socket&& socket, std::uint64_t id)
       : srv_(srv), stream_(std::move(socket)), id_(id), heartbeat_(stream_.get_executor()) {
     ++srv_.metrics.connections;
+    beast::error_code ec;
+    auto peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = peer.address().to_string();
   }
 
   ~session() {
@@ -148,8 +180,21 @@ class session : public std::enable_shared_from_this<session> {
     if (counted_subscriber_) --srv_.metrics.sse_subscribers;
     --srv_.metrics.connections;
     std::lock_guard<std::mutex> guard(srv_.registry_mutex);
+    if (holds_stream_slot_) srv_.release_stream_slot_locked(slot_token_, slot_staff_);
     srv_.sessions.erase(id_);
     srv_.channels.erase(id_);
+  }
+
+  void release_stream_slot() {
+    if (!holds_stream_slot_) return;
+    std::lock_guard<std::mutex> guard(srv_.registry_mutex);
+    srv_.release_stream_slot_locked(slot_token_, slot_staff_);
+    holds_stream_slot_ = false;
+  }
+
+  /// Its credential was revoked: an event stream ends now.
+  void credential_revoked() {
+    if (sse_) close();
   }
 
   net::any_io_executor executor() { return stream_.get_executor(); }
@@ -190,6 +235,7 @@ class session : public std::enable_shared_from_this<session> {
 
  private:
   const server_limits& limits() const { return srv_.opts.limits; }
+  std::string staff_key() const { return who_.business + "/" + who_.staff; }
 
   // ---- requests ------------------------------------------------------------------------
 
@@ -288,6 +334,7 @@ class session : public std::enable_shared_from_this<session> {
     req_.content_type = std::string(msg[http::field::content_type]);
     req_.twilio_signature = std::string(msg["X-Twilio-Signature"]);
     req_.if_none_match = std::string(msg[http::field::if_none_match]);
+    req_.remote = remote_;
     head_ = msg.method() == http::verb::head;
     last_event_id_ = std::string(msg["Last-Event-ID"]);
     req_.body = std::move(msg.body());
@@ -311,7 +358,7 @@ class session : public std::enable_shared_from_this<session> {
     }
     const route& r = *match_.found;
     route_label_ = std::string(r.pattern);
-    if (auto refusal = srv_.handler.admit(r, req_, who_)) return respond(std::move(*refusal));
+    if (auto refusal = srv_.handler.admit(match_, req_, who_)) return respond(std::move(*refusal));
     if (r.kind == route_kind::events) return start_events(query);
     if (r.kind == route_kind::healthz || r.kind == route_kind::metrics ||
         r.kind == route_kind::openapi)
@@ -349,6 +396,7 @@ class session : public std::enable_shared_from_this<session> {
   void run_on_worker(Job job) {
     if (srv_.queued.load() >= limits().max_queued_requests) {
       sse_.reset();
+      release_stream_slot();
       api_reply r = json_reply(error_body("overloaded", "too many requests waiting; retry later"));
       r.headers.emplace_back("Retry-After", "1");
       return respond(std::move(r));
@@ -448,7 +496,16 @@ class session : public std::enable_shared_from_this<session> {
             json_reply(error_body("invalid_argument", "Last-Event-ID must be an event id")));
       after_seq = std::stoull(after);
     }
+    if (auto full = srv_.take_stream_slot(who_.credential_hash, staff_key())) {
+      api_reply r = json_reply(error_body("overloaded", *full + "; close one first"));
+      r.headers.emplace_back("Retry-After", "5");
+      return respond(std::move(r));
+    }
+    holds_stream_slot_ = true;
+    slot_token_ = who_.credential_hash;
+    slot_staff_ = staff_key();
     sse_ = std::make_shared<sse_channel>();
+    sse_->credential_hash = who_.credential_hash;
     sse_->limit = limits().sse_queue_events;
     sse_->exec = stream_.get_executor();
     sse_->owner = weak_from_this();
@@ -491,6 +548,7 @@ class session : public std::enable_shared_from_this<session> {
   void on_subscribed(result<subscription> sub) {
     if (!sub) {
       sse_.reset();
+      release_stream_slot();
       return respond(json_reply(error_body(to_string(sub.error().code), sub.error().message)));
     }
     if (closed_ || srv_.draining) {
@@ -575,6 +633,9 @@ class session : public std::enable_shared_from_this<session> {
   principal who_;
   std::string route_label_ = "unmatched";
   std::string last_event_id_;
+  std::string remote_;  ///< the peer's address
+  bool holds_stream_slot_ = false;
+  std::string slot_token_, slot_staff_;  ///< the stream slot held (take_stream_slot)
   bool busy_ = false;
   bool head_ = false;
   bool keep_alive_ = true;
@@ -590,6 +651,20 @@ class session : public std::enable_shared_from_this<session> {
 };
 
 }  // namespace
+
+void http_server::impl::close_streams_of(const std::vector<std::string>& hashes) {
+  std::vector<std::shared_ptr<session>> hit;
+  {
+    std::lock_guard<std::mutex> guard(registry_mutex);
+    for (auto& [id, weak] : channels) {
+      auto ch = weak.lock();
+      if (!ch || std::find(hashes.begin(), hashes.end(), ch->credential_hash) == hashes.end())
+        continue;
+      if (auto s = ch->owner.lock()) hit.push_back(std::move(s));
+    }
+  }
+  for (auto& s : hit) net::post(s->executor(), [s] { s->credential_revoked(); });
+}
 
 void http_server::impl::do_accept() {
   acceptor->async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
@@ -651,6 +726,7 @@ status http_server::start() {
                                              std::to_string(s.opts.port) + ": " + ec.message());
   }
   s.bound_port = s.acceptor->local_endpoint().port();
+  s.tokens.on_revoked([&s](const std::vector<std::string>& hashes) { s.close_streams_of(hashes); });
   s.workers.emplace(std::max(1u, s.opts.limits.workers));
   s.keep_running.emplace(s.ioc.get_executor());
   s.do_accept();
@@ -667,6 +743,7 @@ std::size_t http_server::stop() {
   auto& s = *impl_;
   if (!s.started || s.stopped.exchange(true)) return 0;
   s.draining = true;
+  s.tokens.on_revoked({});
   // 1. Stop accepting.
   std::promise<void> closed;
   net::post(s.acceptor->get_executor(), [&] {

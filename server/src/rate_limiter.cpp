@@ -37,6 +37,15 @@ bool rate_limiter::allow(const std::string& key, clock::time_point now) {
   return true;
 }
 
+bool rate_limiter::has_token(const std::string& key, clock::time_point now) {
+  if (per_second_ <= 0) return true;
+  std::lock_guard<std::mutex> guard(mutex_);
+  auto it = buckets_.find(key);
+  if (it == buckets_.end()) return true;
+  double elapsed = std::chrono::duration<double>(now - it->second.last).count();
+  return it->second.tokens + std::max(0.0, elapsed) * per_second_ >= 1.0;
+}
+
 unsigned rate_limiter::retry_after_seconds() const {
   if (per_second_ <= 0) return 1;
   return static_cast<unsigned>(std::max(1.0, std::ceil(1.0 / per_second_)));

@@ -100,6 +100,8 @@ const std::vector<route>& all_routes() {
   using k = route_kind;
   using a = route_auth;
   using i = route_input;
+  constexpr std::uint8_t auto_ = also::automation;
+  constexpr std::uint8_t tenant = also::tenant_admin;
   static const std::vector<route> table = {
       {"GET", "/healthz", k::healthz, "", a::none, i::none},
       {"GET", "/metrics", k::metrics, "", a::none, i::none},
@@ -118,36 +120,43 @@ const std::vector<route>& all_routes() {
        a::staff, i::body},
       {"GET", "/v1/conversations/{conversation}/export.csv", k::operation, "export.csv", a::staff,
        i::query},
-      {"POST", "/v1/messages", k::operation, "send", a::staff, i::body},
+      {"POST", "/v1/messages", k::operation, "send", a::staff, i::body, auto_},
       {"GET", "/v1/badge", k::operation, "inbox.badge", a::staff, i::query},
       {"GET", "/v1/alerts", k::operation, "alerts.list", a::staff, i::query},
       {"POST", "/v1/alerts/{alert}/ack", k::operation, "alerts.ack", a::staff, i::body},
       {"GET", "/v1/contacts/{contact}/history", k::operation, "contact.history", a::staff,
        i::query},
       {"GET", "/v1/export.csv", k::operation, "export.csv", a::staff, i::query},
-      {"GET", "/v1/consent", k::operation, "consent.get", a::staff, i::query},
-      {"POST", "/v1/consent/requests", k::operation, "consent.request", a::staff, i::body},
+      {"GET", "/v1/consent", k::operation, "consent.get", a::staff, i::query, auto_},
+      {"POST", "/v1/consent/requests", k::operation, "consent.request", a::staff, i::body, auto_},
       {"GET", "/v1/events", k::events, "", a::staff, i::none},
-      {"POST", "/v1/ops", k::operation, "", a::staff, i::op},
-      // Admin (admin key).
-      {"PUT", "/v1/admin/businesses/{business}", k::operation, "business.put", a::admin, i::body},
+      {"POST", "/v1/ops", k::operation, "", a::staff, i::op, auto_},
+      // Admin (admin key; a tenant admin for their own business).
+      {"PUT", "/v1/admin/businesses/{business}", k::operation, "business.put", a::admin, i::body,
+       tenant},
       {"POST", "/v1/admin/businesses/{business}/numbers", k::operation, "number.put", a::admin,
-       i::body},
+       i::body, tenant},
       {"PUT", "/v1/admin/businesses/{business}/staff/{staff}", k::operation, "staff.put", a::admin,
-       i::body},
+       i::body, tenant},
       {"PUT", "/v1/admin/businesses/{business}/templates/{template}", k::operation, "template.put",
-       a::admin, i::body},
+       a::admin, i::body, tenant},
       {"PUT", "/v1/admin/businesses/{business}/contacts/{contact}", k::operation, "contact.put",
-       a::admin, i::body},
+       a::admin, i::body, tenant | auto_},
       {"POST", "/v1/admin/businesses/{business}/staff/{staff}/tokens", k::token_issue, "", a::admin,
-       i::none},
+       i::none, tenant},
       {"GET", "/v1/admin/businesses/{business}/staff/{staff}/tokens", k::token_list, "", a::admin,
-       i::none},
+       i::none, tenant},
       {"DELETE", "/v1/admin/businesses/{business}/staff/{staff}/tokens", k::token_revoke, "",
-       a::admin, i::none},
+       a::admin, i::none, tenant},
       {"DELETE", "/v1/admin/businesses/{business}/staff/{staff}/tokens/{token}", k::token_revoke,
-       "", a::admin, i::none},
-      {"POST", "/v1/admin/ops", k::operation, "", a::admin, i::op},
+       "", a::admin, i::none, tenant},
+      {"POST", "/v1/admin/businesses/{business}/keys", k::key_issue, "", a::admin, i::body, tenant},
+      {"GET", "/v1/admin/businesses/{business}/keys", k::key_list, "", a::admin, i::none, tenant},
+      {"DELETE", "/v1/admin/businesses/{business}/keys", k::key_revoke, "", a::admin, i::none,
+       tenant},
+      {"DELETE", "/v1/admin/businesses/{business}/keys/{key}", k::key_revoke, "", a::admin, i::none,
+       tenant},
+      {"POST", "/v1/admin/ops", k::operation, "", a::admin, i::op, tenant},
   };
   return table;
 }

@@ -58,6 +58,13 @@ result<std::pair<std::string, std::uint16_t>> parse_listen(const std::string& te
   return std::make_pair(host, static_cast<std::uint16_t>(port));
 }
 
+status check_admin_key(const std::string& key, const std::string& what) {
+  if (key.empty() || key.size() >= kMinAdminKeyLength) return unit{};
+  return make_error(errc::invalid_argument,
+                    what + " must be at least " + std::to_string(kMinAdminKeyLength) +
+                        " characters (it controls every business): e.g. `openssl rand -hex 16`");
+}
+
 result<serve_config> load_serve_config(const std::string& path) {
   std::ifstream in(path);
   if (!in) return make_error(errc::unavailable, "cannot read config file " + path);
@@ -70,8 +77,8 @@ result<serve_config> load_serve_config(const std::string& path) {
   try {
     if (!j.is_object()) throw config_error{"the config is a JSON object"};
     check_keys(j,
-               {"listen", "admin_key", "public_url", "data", "outbound", "twilio_api_url",
-                "io_threads", "web", "limits"},
+               {"listen", "admin_key", "metrics_key", "public_url", "data", "outbound",
+                "twilio_api_url", "io_threads", "web", "limits"},
                "");
     if (j.contains("listen")) {
       auto l = parse_listen(str(j, "listen"));
@@ -80,6 +87,7 @@ result<serve_config> load_serve_config(const std::string& path) {
       cfg.server.port = l->second;
     }
     if (j.contains("admin_key")) cfg.server.admin_key = str(j, "admin_key");
+    if (j.contains("metrics_key")) cfg.server.metrics_key = str(j, "metrics_key");
     if (j.contains("public_url")) cfg.server.public_url = str(j, "public_url");
     if (j.contains("data")) cfg.data_dir = str(j, "data");
     if (j.contains("outbound")) cfg.outbound = str(j, "outbound");
@@ -93,12 +101,14 @@ result<serve_config> load_serve_config(const std::string& path) {
     if (j.contains("limits")) {
       const json& l = j.at("limits");
       if (!l.is_object()) throw config_error{"`limits` must be an object"};
-      check_keys(l,
-                 {"max_body_bytes", "max_header_bytes", "header_timeout_ms", "body_timeout_ms",
-                  "write_timeout_ms", "rate_per_second", "rate_burst", "max_connections", "workers",
-                  "max_queued_requests", "sse_queue_events", "sse_heartbeat_ms",
-                  "sse_send_buffer_bytes", "shutdown_grace_ms", "max_static_file_bytes"},
-                 "limits.");
+      check_keys(
+          l,
+          {"max_body_bytes", "max_header_bytes", "header_timeout_ms", "body_timeout_ms",
+           "write_timeout_ms", "rate_per_second", "rate_burst", "max_connections", "workers",
+           "max_queued_requests", "sse_queue_events", "sse_heartbeat_ms", "sse_send_buffer_bytes",
+           "shutdown_grace_ms", "max_static_file_bytes", "auth_failures_per_second",
+           "auth_failure_burst", "max_streams_per_token", "max_streams_per_staff"},
+          "limits.");
       auto& lim = cfg.server.limits;
       using ms = std::chrono::milliseconds;
       if (l.contains("max_body_bytes")) lim.max_body_bytes = count(l, "max_body_bytes");
@@ -120,6 +130,13 @@ result<serve_config> load_serve_config(const std::string& path) {
       if (l.contains("shutdown_grace_ms")) lim.shutdown_grace = ms(count(l, "shutdown_grace_ms"));
       if (l.contains("max_static_file_bytes"))
         lim.max_static_file_bytes = count(l, "max_static_file_bytes");
+      if (l.contains("auth_failures_per_second"))
+        lim.auth_failures_per_second = num(l, "auth_failures_per_second");
+      if (l.contains("auth_failure_burst")) lim.auth_failure_burst = num(l, "auth_failure_burst");
+      if (l.contains("max_streams_per_token"))
+        lim.max_streams_per_token = count(l, "max_streams_per_token");
+      if (l.contains("max_streams_per_staff"))
+        lim.max_streams_per_staff = count(l, "max_streams_per_staff");
     }
   } catch (const config_error& e) {
     return make_error(errc::invalid_argument, path + ": " + e.text);

@@ -27,6 +27,10 @@ std::int64_t now_ms() {
 
 std::string token_id_of(const std::string& hash) { return hash.substr(0, 12); }
 
+const char* kind_name(credential_kind k) {
+  return k == credential_kind::automation ? "automation" : "staff";
+}
+
 /// Writes all of `data` to `fd`. False on error (errno set).
 bool write_all(int fd, const std::string& data) {
   std::size_t done = 0;
@@ -69,6 +73,13 @@ result<std::unique_ptr<token_store>> token_store::open(std::string path) {
       entry e;
       e.owner.business = t.at("business").get<std::string>();
       e.owner.staff = t.at("staff").get<std::string>();
+      const auto kind = t.value("kind", std::string("staff"));
+      if (kind == "automation")
+        e.owner.kind = credential_kind::automation;
+      else if (kind != "staff")
+        return make_error(errc::unavailable,
+                          store->path_ + " is not a token file: unknown kind `" + kind + "`");
+      e.name = t.value("name", std::string());
       e.created_ms = t.value("created_ms", std::int64_t{0});
       e.order = t.value("order", std::uint64_t{0});
       store->last_order_ = std::max(store->last_order_, e.order);
@@ -89,8 +100,10 @@ status token_store::save(const table& next) const {
   std::sort(rows.begin(), rows.end(), [](auto* a, auto* b) { return a->first < b->first; });
   for (const auto* row : rows)
     list.push_back({{"hash", row->first},
+                    {"kind", kind_name(row->second.owner.kind)},
                     {"business", row->second.owner.business},
                     {"staff", row->second.owner.staff},
+                    {"name", row->second.name},
                     {"created_ms", row->second.created_ms},
                     {"order", row->second.order}});
   const std::string text =
@@ -119,20 +132,113 @@ status token_store::save(const table& next) const {
 result<std::string> token_store::issue(const std::string& business, const std::string& staff) {
   const std::string token = "mcs_" + crypto::base64url(crypto::random_bytes(32));
   const std::string hash = crypto::sha256_hex(token);
+  std::vector<std::string> dropped;
+  {
+    std::unique_lock lock(mutex_);
+    table next = by_hash_;
+    next.emplace(hash,
+                 entry{{business, staff, credential_kind::staff}, {}, now_ms(), last_order_ + 1});
+    // Keep at most kMaxTokensPerStaff: drop the oldest.
+    std::vector<std::pair<std::uint64_t, std::string>> mine;
+    for (const auto& [h, e] : next)
+      if (e.owner.kind == credential_kind::staff && e.owner.business == business &&
+          e.owner.staff == staff && h != hash)
+        mine.emplace_back(e.order, h);
+    std::sort(mine.begin(), mine.end());
+    for (std::size_t i = 0; i + kMaxTokensPerStaff <= mine.size(); ++i) {
+      next.erase(mine[i].second);
+      dropped.push_back(mine[i].second);
+    }
+    if (auto saved = save(next); !saved) return saved.error();
+    by_hash_.swap(next);
+    ++last_order_;
+  }
+  if (!dropped.empty()) notify(dropped);
+  return token;
+}
+
+result<std::pair<std::string, std::string>> token_store::issue_key(const std::string& business,
+                                                                   const std::string& name) {
+  if (name.size() > kMaxKeyName)
+    return make_error(errc::invalid_argument, "a key's `name` is at most 64 characters");
+  for (unsigned char c : name)
+    if (c < 0x20 || c > 0x7e)
+      return make_error(errc::invalid_argument, "a key's `name` is printable ASCII");
+  const std::string key = "mck_" + crypto::base64url(crypto::random_bytes(32));
+  const std::string hash = crypto::sha256_hex(key);
   std::unique_lock lock(mutex_);
+  std::size_t keys = 0;
+  for (const auto& [h, e] : by_hash_)
+    keys += e.owner.kind == credential_kind::automation && e.owner.business == business;
+  if (keys >= kMaxKeysPerBusiness)
+    return make_error(errc::invalid_argument, "the business has " +
+                                                  std::to_string(kMaxKeysPerBusiness) +
+                                                  " keys already: revoke one first");
   table next = by_hash_;
-  next.emplace(hash, entry{{business, staff}, now_ms(), last_order_ + 1});
-  // Keep at most kMaxTokensPerStaff: drop the oldest.
-  std::vector<std::pair<std::uint64_t, std::string>> mine;
-  for (const auto& [h, e] : next)
-    if (e.owner.business == business && e.owner.staff == staff && h != hash)
-      mine.emplace_back(e.order, h);
-  std::sort(mine.begin(), mine.end());
-  for (std::size_t i = 0; i + kMaxTokensPerStaff <= mine.size(); ++i) next.erase(mine[i].second);
+  next.emplace(hash,
+               entry{{business, "", credential_kind::automation}, name, now_ms(), last_order_ + 1});
   if (auto saved = save(next); !saved) return saved.error();
   by_hash_.swap(next);
   ++last_order_;
-  return token;
+  return std::make_pair(key, token_id_of(hash));
+}
+
+std::vector<token_info> token_store::list_keys(const std::string& business) const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::pair<std::uint64_t, token_info>> mine;
+  for (const auto& [h, e] : by_hash_)
+    if (e.owner.kind == credential_kind::automation && e.owner.business == business)
+      mine.push_back({e.order, {token_id_of(h), e.created_ms, e.name}});
+  std::sort(mine.begin(), mine.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<token_info> out;
+  for (auto& m : mine) out.push_back(std::move(m.second));
+  return out;
+}
+
+result<std::size_t> token_store::revoke_key(const std::string& business,
+                                            const std::string& key_id) {
+  return remove_where([&](const std::string& hash, const entry& e) {
+    return e.owner.kind == credential_kind::automation && e.owner.business == business &&
+           (key_id.empty() || token_id_of(hash) == key_id);
+  });
+}
+
+bool token_store::valid_hash(const std::string& hash) const {
+  std::shared_lock lock(mutex_);
+  return by_hash_.count(hash) > 0;
+}
+
+void token_store::on_revoked(revocation_listener listener) {
+  std::lock_guard<std::mutex> guard(listener_mutex_);
+  listener_ = std::move(listener);
+}
+
+void token_store::notify(const std::vector<std::string>& hashes) const {
+  std::lock_guard<std::mutex> guard(listener_mutex_);
+  if (listener_) listener_(hashes);
+}
+
+template <class Match>
+result<std::size_t> token_store::remove_where(Match match) {
+  std::vector<std::string> removed;
+  {
+    std::unique_lock lock(mutex_);
+    table next = by_hash_;
+    for (auto it = next.begin(); it != next.end();) {
+      if (match(it->first, it->second)) {
+        removed.push_back(it->first);
+        it = next.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (removed.empty()) return std::size_t{0};
+    if (auto saved = save(next); !saved) return saved.error();
+    by_hash_.swap(next);
+  }
+  notify(removed);
+  return removed.size();
 }
 
 std::optional<token_owner> token_store::find(std::string_view token) const {
@@ -150,8 +256,9 @@ std::vector<token_info> token_store::list(const std::string& business,
   std::shared_lock lock(mutex_);
   std::vector<std::pair<std::uint64_t, token_info>> mine;
   for (const auto& [h, e] : by_hash_)
-    if (e.owner.business == business && e.owner.staff == staff)
-      mine.push_back({e.order, {token_id_of(h), e.created_ms}});
+    if (e.owner.kind == credential_kind::staff && e.owner.business == business &&
+        e.owner.staff == staff)
+      mine.push_back({e.order, {token_id_of(h), e.created_ms, {}}});
   std::sort(mine.begin(), mine.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& m : mine) out.push_back(std::move(m.second));
@@ -160,24 +267,10 @@ std::vector<token_info> token_store::list(const std::string& business,
 
 result<std::size_t> token_store::revoke(const std::string& business, const std::string& staff,
                                         const std::string& token_id) {
-  std::unique_lock lock(mutex_);
-  table next = by_hash_;
-  std::size_t removed = 0;
-  for (auto it = next.begin(); it != next.end();) {
-    const auto& e = it->second;
-    bool match = e.owner.business == business && e.owner.staff == staff &&
-                 (token_id.empty() || token_id_of(it->first) == token_id);
-    if (match) {
-      it = next.erase(it);
-      ++removed;
-    } else {
-      ++it;
-    }
-  }
-  if (removed == 0) return std::size_t{0};
-  if (auto saved = save(next); !saved) return saved.error();
-  by_hash_.swap(next);
-  return removed;
+  return remove_where([&](const std::string& hash, const entry& e) {
+    return e.owner.kind == credential_kind::staff && e.owner.business == business &&
+           e.owner.staff == staff && (token_id.empty() || token_id_of(hash) == token_id);
+  });
 }
 
 std::size_t token_store::size() const {

@@ -108,5 +108,19 @@ TEST(ExportRights, OneConversation_NeedsAccess) {
   EXPECT_EQ(refused.error().code, errc::not_found);
 }
 
+TEST(AdminRights, ThePlatformOrAStaffMemberWithAdmin_MayAdministerTheBusiness) {
+  auto dir = make_directory(
+      {make_staff("boss", kView | bit(right::admin)), make_staff("vic", kView | kManage)});
+  EXPECT_TRUE(may_administer(dir, "").ok()) << "the platform: admin key, replay, C++ API";
+  EXPECT_TRUE(may_administer(dir, "boss").ok());
+  auto clerk = may_administer(dir, "vic");
+  ASSERT_FALSE(clerk.ok());
+  EXPECT_EQ(clerk.error().code, errc::permission_denied);
+  EXPECT_EQ(clerk.error().message, "missing right `admin`");
+  auto ghost = may_administer(dir, "ghost");
+  ASSERT_FALSE(ghost.ok());
+  EXPECT_EQ(ghost.error().message, "unknown staff member `ghost`");
+}
+
 }  // namespace
 }  // namespace msgcenter

@@ -48,14 +48,20 @@ struct http_reply {
   }
 };
 
-/// One request on a fresh connection. status 0 when the connection failed.
+/// One request on a fresh connection. status 0 when the connection failed. `source`: the
+/// local address to connect from (another 127.x.y.z is another client to the server).
 inline http_reply http_call(std::uint16_t port, const std::string& method,
                             const std::string& target, const std::string& body = {},
-                            std::map<std::string, std::string> headers = {}) {
+                            std::map<std::string, std::string> headers = {},
+                            const std::string& source = {}) {
   http_reply out;
   try {
     net::io_context ioc;
     tcp::socket socket(ioc);
+    if (!source.empty()) {
+      socket.open(tcp::v4());
+      socket.bind({net::ip::make_address(source), 0});
+    }
     socket.connect({net::ip::make_address("127.0.0.1"), port});
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};
     req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
@@ -216,11 +222,14 @@ class ServerTest : public ::testing::Test {
   virtual void configure(server_options&) {}
   /// Override to give the engine another gateway.
   virtual std::shared_ptr<gateway> make_gateway() { return std::make_shared<local_gateway>(); }
+  /// Override to change the engine's options (a data directory, a commit hook).
+  virtual void configure_engine(options&) {}
 
   void SetUp() override {
     options eo;
     eo.threads = 2;
     eo.outbound = make_gateway();
+    configure_engine(eo);
     auto opened = message_center::open(eo);
     ASSERT_TRUE(opened.ok());
     mc = std::move(opened.value());

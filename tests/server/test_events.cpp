@@ -225,6 +225,9 @@ class ServerThousandSubscribers : public ServerTest {
     o.limits.rate_burst = 100000;
     o.limits.workers = 8;
     o.limits.max_queued_requests = 100000;
+    // 100 streams per staff member on one token each: well past the default caps.
+    o.limits.max_streams_per_token = 1000;
+    o.limits.max_streams_per_staff = 1000;
   }
 };
 

@@ -57,7 +57,9 @@ TEST_F(ServerRestApi, EveryStaffRoute_WithoutOrWithBadToken_Is401) {
   }
 }
 
-TEST_F(ServerRestApi, EveryAdminRoute_NeedsTheAdminKey) {
+// The admin key, or a staff member holding `admin` for their own business (a tenant admin,
+// tests/server/test_credentials.cpp): a staff token without `admin` is refused everywhere.
+TEST_F(ServerRestApi, EveryAdminRoute_NeedsTheAdminKeyOrTheAdminRight) {
   for (const auto& r : all_routes()) {
     if (r.auth != route_auth::admin) continue;
     auto path = concrete(r.pattern, "spa");
@@ -65,9 +67,13 @@ TEST_F(ServerRestApi, EveryAdminRoute_NeedsTheAdminKey) {
     EXPECT_EQ(none.status, 401u) << r.method << " " << path;
     auto wrong = call(std::string(r.method), path, "{}", "not-the-admin-key");
     EXPECT_EQ(wrong.status, 401u) << r.method << " " << path;
-    auto staff = call(std::string(r.method), path, "{}", ana);
+    auto staff = call(std::string(r.method), path, "{}", ben);
     EXPECT_EQ(staff.status, 403u) << r.method << " " << path;
     EXPECT_EQ(staff.code(), "permission_denied");
+    if (path.find("/businesses/spa") != std::string::npos) {
+      auto foreign = call(std::string(r.method), concrete(r.pattern, "gym"), "{}", ana);
+      EXPECT_EQ(foreign.status, 404u) << "an admin of spa, on gym: " << r.method << " " << path;
+    }
   }
 }
 

@@ -112,7 +112,9 @@ TEST_F(ServerWebhooks, Media_IsStoredWithUnknownSize) {
   EXPECT_EQ(refused.status, 400u) << "refused content types answer 400: " << refused.body;
 }
 
-TEST_F(ServerWebhooks, Malformed_Are400_UnknownNumber404) {
+// An unknown number answers exactly as a wrong signature does (issue 12, M5): the answer
+// tells nobody which numbers the platform has.
+TEST_F(ServerWebhooks, Malformed_Are400_UnknownNumberAnswersLikeABadSignature) {
   auto json_body = http_call(port, "POST", "/webhooks/twilio/sms", R"({"From":"x"})",
                              {{"Content-Type", "application/json"}});
   EXPECT_EQ(json_body.status, 400u);
@@ -123,7 +125,12 @@ TEST_F(ServerWebhooks, Malformed_Are400_UnknownNumber404) {
       webhook("/webhooks/twilio/sms", {{"MessageSid", "SM1"}, {"From", kClient}}, kSpaToken);
   EXPECT_EQ(no_to.status, 400u);
   auto unknown = inbound("hello?", "SM404", kClient, "+12025550999");
-  EXPECT_EQ(unknown.status, 404u);
+  EXPECT_EQ(unknown.status, 403u);
+  auto forged = webhook("/webhooks/twilio/sms",
+                        {{"MessageSid", "SM405"}, {"From", kClient}, {"To", kSpaNumber}},
+                        "not-the-auth-token");
+  EXPECT_EQ(forged.status, 403u);
+  EXPECT_EQ(unknown.body, forged.body) << "an unknown number and a bad signature look alike";
   auto no_sid = webhook("/webhooks/twilio/sms",
                         {{"From", kClient}, {"To", kSpaNumber}, {"Body", "x"}}, kSpaToken);
   EXPECT_EQ(no_sid.status, 400u);

@@ -49,4 +49,11 @@ status may_export_conversation(access acc) {
   return unit{};
 }
 
+status may_administer(const directory& dir, const std::string& staff_id) {
+  if (staff_id.empty()) return unit{};
+  auto who = acting_staff(dir, staff_id, right::admin);
+  if (!who) return who.error();
+  return unit{};
+}
+
 }  // namespace msgcenter

@@ -73,6 +73,8 @@ struct message_center::impl {
   std::map<std::string, caf::actor> businesses;     ///< business -> the shard hosting it
   std::map<std::string, std::string> number_owner;  ///< E.164 -> business
   std::map<std::string, std::string> region_of;     ///< business -> region, for numbers
+  /// business -> its Twilio account sid and auth token (carrier_account_for)
+  std::map<std::string, std::pair<std::string, std::string>> carrier_of;
   /// Live subscription actors, stopped at close; a cancelled subscription removes its own.
   /// Shared (weakly) with subscriptions, which may outlive the engine.
   struct sink_list {
@@ -205,6 +207,8 @@ result<std::unique_ptr<message_center>> message_center::open(options opts) {
       auto shard = p->shard_for(id);
       p->businesses[id] = shard;
       p->region_of[id] = saved.dir.region;
+      p->carrier_of[id] = {saved.dir.settings.twilio_account_sid,
+                           saved.dir.settings.twilio_auth_token};
       for (auto& [number, info] : saved.dir.numbers) p->number_owner[number] = id;
       p->next_business_no = std::max(p->next_business_no, saved.business_no + 1);
       auto no = saved.business_no;
@@ -274,8 +278,12 @@ std::future<result<unit>> message_center::business_put_async(const op_context& c
   return std::async(std::launch::deferred, [fut = std::move(fut), p, business, region]() mutable {
     auto r = fut.get();
     if (r) {
+      // The settings are a patch: the business tells what its credentials are now.
+      auto account =
+          p->call<carrier_account>({business, "", std::nullopt}, carrier_account_request{}).get();
       std::unique_lock lock(p->mutex);
       p->region_of[business] = region;
+      if (account) p->carrier_of[business] = {account->account_sid, account->auth_token};
     }
     return r;
   });
@@ -509,17 +517,30 @@ result<export_reply> message_center::export_csv(const op_context& ctx, export_re
   return impl_->call<export_reply>(ctx, std::move(req)).get();
 }
 
-result<carrier_account> message_center::carrier_account_for(const std::string& number) {
-  std::string business;
-  {
-    std::shared_lock lock(impl_->mutex);
-    auto it = impl_->number_owner.find(number);
-    if (it == impl_->number_owner.end())
-      return make_error(errc::not_found, "no business owns the number");
-    business = it->second;
+result<carrier_account> message_center::carrier_account_for(const std::string& number) const {
+  std::shared_lock lock(impl_->mutex);
+  auto it = impl_->number_owner.find(number);
+  if (it == impl_->number_owner.end())
+    return make_error(errc::not_found, "no business owns the number");
+  carrier_account out;
+  out.business = it->second;
+  if (auto c = impl_->carrier_of.find(out.business); c != impl_->carrier_of.end()) {
+    out.account_sid = c->second.first;
+    out.auth_token = c->second.second;
   }
-  return impl_->call<carrier_account>({business, "", std::nullopt}, carrier_account_request{})
-      .get();
+  return out;
+}
+
+result<unit> message_center::authorize(const op_context& ctx, right needed) {
+  return impl_->call<unit>(ctx, authorize_request{needed}).get();
+}
+
+result<unit> message_center::health() const {
+  if (impl_->closed) return make_error(errc::unavailable, "the engine is closed");
+  if (impl_->store && impl_->store->stats().journal.failed)
+    return make_error(errc::unavailable,
+                      "the journal stopped after a failed commit: writes are refused");
+  return unit{};
 }
 
 engine_stats message_center::stats() const {

@@ -385,14 +385,16 @@ const std::map<std::string, op_spec>& operations() {
           auto rep =
               value_or_throw(mc.consent_request(ctx, {a.str("phone", true), a.str("number")}));
           return ok({{"state", to_string(rep.state)}});
-        }}},
+        },
+        /*automation=*/true}},
       {"consent.get",
        {op_class::staff,
         {"phone", "number"},
         [](message_center& mc, const op_context& ctx, const args& a) {
           auto rep = value_or_throw(mc.consent_get(ctx, {a.str("phone", true), a.str("number")}));
           return ok({{"state", to_string(rep.state)}});
-        }}},
+        },
+        /*automation=*/true}},
       {"conversation.get",
        {op_class::staff,
         {"conversation"},
@@ -658,6 +660,8 @@ json protocol_session::execute(const json& request) {
     const bool automation =
         !allowed && spec.cls == op_class::staff && spec.automation && policy_.allow_automation;
     if (!allowed && !automation) refuse(errc::permission_denied, op_name + " is not allowed here");
+    if (!policy_.only_ops.empty() && !policy_.only_ops.count(op_name))
+      refuse(errc::permission_denied, op_name + " is not allowed here");
     if (automation && env.has("as"))
       refuse(errc::invalid_argument,
              "`as` is not allowed: automation acts as the business, not as a staff member");
@@ -672,9 +676,11 @@ json protocol_session::execute(const json& request) {
       // backwards in a conversation) and falsify listings, exports and the consent trail.
       if (env.has("at"))
         refuse(errc::invalid_argument, "`at` is not allowed: staff operations happen now");
+      ctx.as = policy_.forced_staff;
+    }
+    if (!policy_.forced_business.empty()) {
       if (!ctx.business.empty() && ctx.business != policy_.forced_business)
         refuse(errc::not_found, "no such business");
-      ctx.as = policy_.forced_staff;
       ctx.business = policy_.forced_business;
     }
     if (ctx.business.empty() && spec.cls != op_class::carrier)

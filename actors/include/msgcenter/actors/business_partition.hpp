@@ -67,6 +67,7 @@ class business_partition {
   result<std::uint64_t> subscribe(const op_context& ctx, inbox_subscribe& q);
   unit unsubscribe(const op_context& ctx, inbox_unsubscribe& q);
   result<carrier_account> carrier(const op_context&, carrier_account_request&);
+  result<unit> authorize(const op_context& ctx, authorize_request& req);
 
   /// The gateway's answer for an outbound message.
   void on_provider(provider_result& r);

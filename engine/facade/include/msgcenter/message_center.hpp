@@ -157,8 +157,15 @@ class message_center {
   std::future<result<badge>> inbox_badge_async(const op_context& ctx);
 
   /// The business owning `number` (E.164) and its Twilio credentials, for checking webhook
-  /// signatures. Errors: not_found (no business owns the number).
-  result<carrier_account> carrier_account_for(const std::string& number);
+  /// signatures. Read from a table the engine keeps current as businesses and numbers
+  /// change: no actor is asked, so an unsigned webhook costs the engine nothing.
+  /// Errors: not_found (no business owns the number).
+  result<carrier_account> carrier_account_for(const std::string& number) const;
+
+  /// Whether staff member ctx.as of ctx.business exists and holds `needed` (the server's
+  /// tenant-admin check for routes that are not operations: tokens and keys).
+  /// Errors: permission_denied (unknown staff member, missing right), not_found (business).
+  result<unit> authorize(const op_context& ctx, right needed);
 
   // ---- real time ------------------------------------------------------------------------
   /// Calls `fn` with every event of staff member ctx.as, in order, on an engine thread (keep
@@ -168,6 +175,12 @@ class message_center {
 
   /// A snapshot of engine_stats. Never blocks on the actors.
   [[nodiscard]] engine_stats stats() const;
+
+  /// Whether the engine can take writes: not once it is closed, nor once its journal has
+  /// stopped after a failed commit (every write then answers `unavailable`; /healthz turns
+  /// 503 so a load balancer moves traffic). Never blocks on the actors.
+  /// Errors: unavailable, naming the cause.
+  [[nodiscard]] result<unit> health() const;
 
   struct impl;
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -20,15 +21,20 @@ struct protocol_policy {
   bool allow_carrier = true;  ///< inbound, status
   bool allow_staff = true;    ///< everything else
   /// Where allow_staff is off: the staff operations the business's automation may run
-  /// without a staff member anyway (`send`; the engine lets automation send campaigns and
-  /// notifications only). Such a request must not carry `as`.
+  /// without a staff member anyway (`send`, where the engine lets automation send campaigns
+  /// and notifications only; `consent.request` and `consent.get`). Such a request must not
+  /// carry `as`.
   bool allow_automation = true;
-  /// When set (HTTP), the acting staff member and business come from the credentials:
-  /// requests must not carry `as` or `at` (staff operations happen at the engine's clock;
-  /// replay, the admin path and the C++ API may set `at`), and `business` must match if
-  /// present.
+  /// When set (HTTP), the acting staff member comes from the credentials: requests must
+  /// not carry `as` or `at` (staff operations happen at the engine's clock; replay, the
+  /// admin path, automation keys and the C++ API may set `at`).
   std::string forced_staff;
+  /// When set (HTTP), the business comes from the credentials: `business` must match if
+  /// present (another answers not_found).
   std::string forced_business;
+  /// When not empty, only these operations (by name) run; others answer permission_denied
+  /// (an automation key: send, consent.request, consent.get, contact.put).
+  std::set<std::string> only_ops;
 };
 
 /// Executes protocol requests against an engine. Thread-safe if the engine is (it is).

@@ -22,6 +22,10 @@ class rate_limiter {
   /// Takes one token from `key`'s bucket. False (answer 429) when the bucket is empty.
   [[nodiscard]] bool allow(const std::string& key, clock::time_point now = clock::now());
 
+  /// Whether allow(key) would succeed now, without taking a token (failed sign-ins: a
+  /// source that used up its failures is refused before its credential is looked at).
+  [[nodiscard]] bool has_token(const std::string& key, clock::time_point now = clock::now());
+
   /// Seconds until `key` has a token again (for Retry-After), at least 1.
   [[nodiscard]] unsigned retry_after_seconds() const;
 

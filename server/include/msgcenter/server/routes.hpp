@@ -15,13 +15,23 @@
 
 namespace msgcenter::server {
 
-/// Who may call a route.
+/// Who may call a route (docs/api.md, "Credentials").
 enum class route_auth : std::uint8_t {
-  none,     ///< public: /healthz, /metrics, /v1/openapi.json
+  none,     ///< public: /healthz, /v1/openapi.json (and /metrics unless a metrics key is set)
   staff,    ///< a staff bearer token
   admin,    ///< the admin key
   carrier,  ///< a Twilio-signed webhook
 };
+
+/// Credentials a route takes besides its route_auth (route::also).
+namespace also {
+/// A business's automation key (staff routes: the sends, consent and ops routes; admin
+/// routes: the contact upsert).
+constexpr std::uint8_t automation = 1;
+/// A staff token whose staff member holds `admin`, for the business it belongs to (admin
+/// routes of that business, and /v1/admin/ops for it).
+constexpr std::uint8_t tenant_admin = 2;
+}  // namespace also
 
 /// Where a route's operation arguments come from.
 enum class route_input : std::uint8_t {
@@ -44,6 +54,9 @@ enum class route_kind : std::uint8_t {
   token_issue,   ///< POST /v1/admin/businesses/{business}/staff/{staff}/tokens
   token_list,    ///< GET  same
   token_revoke,  ///< DELETE same, or .../tokens/{token}
+  key_issue,     ///< POST /v1/admin/businesses/{business}/keys
+  key_list,      ///< GET  same
+  key_revoke,    ///< DELETE same, or .../keys/{key}
 };
 
 struct route {
@@ -53,6 +66,7 @@ struct route {
   std::string_view op;  ///< the protocol operation, for route_kind::operation
   route_auth auth;
   route_input input;
+  std::uint8_t also = 0;  ///< further credentials (also::automation, also::tenant_admin)
 };
 
 /// Every route, in matching order.

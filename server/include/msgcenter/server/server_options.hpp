@@ -27,6 +27,15 @@ struct server_limits {
   double rate_per_second = 50;
   /// Bucket size: requests a credential may make at once before the rate applies.
   double rate_burst = 200;
+  /// Failed authentications (unknown admin key, token or key; webhooks without a valid
+  /// signature) per second per source address, and how many at once; a source past them is
+  /// answered 429 before its credential is looked at. <= 0 disables.
+  double auth_failures_per_second = 1;
+  double auth_failure_burst = 30;
+  /// Open event streams per credential (a staff token, an automation key has none) and per
+  /// staff member (over all their tokens); more answer 429.
+  std::size_t max_streams_per_token = 8;
+  std::size_t max_streams_per_staff = 32;
   /// Open connections; more are closed at once.
   std::size_t max_connections = 20000;
   /// Threads executing engine calls (they block on the engine's replies).
@@ -56,9 +65,14 @@ struct server_options {
   std::uint16_t port = 8080;
   /// Threads running the network event loop.
   unsigned io_threads = 2;
-  /// The admin key guarding /v1/admin (sent as `Authorization: Bearer <key>`). Empty: the
-  /// admin routes answer 401 to everyone.
+  /// The admin key guarding /v1/admin (sent as `Authorization: Bearer <key>`): at least
+  /// kMinAdminKeyLength characters (check_admin_key; `serve` refuses a shorter one). Empty:
+  /// the admin routes answer 401 to everyone.
   std::string admin_key;
+  /// When set, GET /metrics needs `Authorization: Bearer <metrics_key>` (or the admin key):
+  /// traffic per route and signature failures are not for everyone. Empty: public (bind the
+  /// server to a private address then). At least kMinAdminKeyLength characters.
+  std::string metrics_key;
   /// The public base URL Twilio uses to reach this server, e.g. `https://sms.example.com`
   /// (no trailing slash). Webhook signatures are checked against it plus the request's path
   /// and query. Empty: `http://` + the request's Host header.
@@ -78,6 +92,14 @@ struct serve_config {
   std::string outbound = "local";
   std::string twilio_api_url = "https://api.twilio.com";
 };
+
+/// The shortest admin (and metrics) key accepted: 32 characters, e.g. `openssl rand -hex 16`.
+inline constexpr std::size_t kMinAdminKeyLength = 32;
+
+/// Refuses a key shorter than kMinAdminKeyLength (`what` names it in the message, e.g.
+/// "the admin key"). An empty key is accepted: it disables what it guards.
+/// Errors: invalid_argument.
+[[nodiscard]] status check_admin_key(const std::string& key, const std::string& what);
 
 /// Parses "host:port" (IPv6 in brackets: "[::1]:8080"). Errors: invalid_argument.
 [[nodiscard]] result<std::pair<std::string, std::uint16_t>> parse_listen(const std::string& text);

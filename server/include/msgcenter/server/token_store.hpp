@@ -1,6 +1,9 @@
-// Staff bearer tokens: issued per staff member, stored only as SHA-256 hashes, revocable.
+// Bearer credentials of a business: staff tokens (one staff member each) and automation keys
+// (the business's own systems: campaign and notification sends, consent requests from an
+// opt-in form, contact upserts). Stored only as SHA-256 hashes, revocable.
 //
-// A token is "mcs_" followed by 43 base64url characters (32 bytes from RAND_bytes). Only its
+// A staff token is "mcs_", an automation key "mck_", followed by 43 base64url characters
+// (32 bytes from RAND_bytes). Only its
 // SHA-256 is kept, in memory and, when a file is given, in that JSON file (written to a
 // temporary file, fsync'd and renamed over the old one, so a crash leaves the old or the new
 // file, never half of one). A lookup hashes the presented token and finds the hash in a
@@ -11,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -23,22 +27,40 @@
 
 namespace msgcenter::server {
 
-/// Who a token belongs to.
-struct token_owner {
-  std::string business;
-  std::string staff;
+/// What a credential is.
+enum class credential_kind : std::uint8_t {
+  staff,       ///< a staff member's token: acts as that staff member
+  automation,  ///< a business's automation key: acts as the business, never as staff
 };
 
-/// One stored token, as listed to an admin (the token itself is never kept).
+/// Who a token or key belongs to.
+struct token_owner {
+  std::string business;
+  std::string staff;  ///< empty for an automation key
+  credential_kind kind = credential_kind::staff;
+};
+
+/// One stored token or key, as listed to an admin (the secret itself is never kept).
 struct token_info {
   std::string token_id;  ///< the first 12 hex digits of the hash: names it for revocation
   std::int64_t created_ms = 0;
+  std::string name;  ///< an automation key's label ("crm", "opt-in form"); empty for tokens
 };
 
 class token_store {
  public:
   /// Most live tokens per staff member; issuing one more drops the oldest.
   static constexpr std::size_t kMaxTokensPerStaff = 20;
+  /// Most live automation keys per business; issuing one more is refused (a key is wired
+  /// into some system: dropping the oldest would break it silently).
+  static constexpr std::size_t kMaxKeysPerBusiness = 20;
+  /// Longest key label.
+  static constexpr std::size_t kMaxKeyName = 64;
+
+  /// Told the hashes (hex SHA-256) of credentials that stopped being valid (revoked, or
+  /// dropped as a staff member's oldest), after the change is saved. Runs on the revoking
+  /// thread, outside the store's lock: keep it short. The server closes their event streams.
+  using revocation_listener = std::function<void(const std::vector<std::string>& hashes)>;
 
   /// An in-memory store (tokens are gone when it is destroyed).
   token_store() = default;
@@ -51,8 +73,30 @@ class token_store {
   /// Errors: unavailable (the file could not be written; nothing changed).
   [[nodiscard]] result<std::string> issue(const std::string& business, const std::string& staff);
 
-  /// The owner of `token`, or nullopt for an unknown or revoked one.
+  /// Issues a new automation key for `business`, labelled `name` (0-64 printable ASCII
+  /// characters), and returns it with its id; the key is shown only this once.
+  /// Errors: invalid_argument (the name, or already kMaxKeysPerBusiness keys: revoke one
+  /// first), unavailable (the file could not be written; nothing changed).
+  [[nodiscard]] result<std::pair<std::string, std::string>> issue_key(const std::string& business,
+                                                                      const std::string& name);
+
+  /// The live automation keys of `business`, oldest first.
+  [[nodiscard]] std::vector<token_info> list_keys(const std::string& business) const;
+
+  /// Revokes every automation key of `business`, or only `key_id` when given. Returns how
+  /// many were revoked. Errors: unavailable (nothing changed).
+  [[nodiscard]] result<std::size_t> revoke_key(const std::string& business,
+                                               const std::string& key_id = {});
+
+  /// The owner of `token` (a staff token or an automation key), or nullopt for an unknown
+  /// or revoked one.
   [[nodiscard]] std::optional<token_owner> find(std::string_view token) const;
+
+  /// Whether the credential with this hash (hex SHA-256) is still valid.
+  [[nodiscard]] bool valid_hash(const std::string& hash) const;
+
+  /// Sets the one revocation listener (replacing any earlier one; empty to clear).
+  void on_revoked(revocation_listener listener);
 
   /// The live tokens of (business, staff), oldest first.
   [[nodiscard]] std::vector<token_info> list(const std::string& business,
@@ -69,15 +113,22 @@ class token_store {
  private:
   struct entry {
     token_owner owner;
+    std::string name;  ///< automation keys: the label
     std::int64_t created_ms = 0;
     std::uint64_t order = 0;  ///< issue order (tokens of one millisecond stay ordered)
   };
   using table = std::unordered_map<std::string, entry>;  ///< hex SHA-256 -> owner
 
   [[nodiscard]] status save(const table& next) const;
+  /// Removes the entries `match` selects, saves, and tells the listener. Returns how many.
+  template <class Match>
+  result<std::size_t> remove_where(Match match);
+  void notify(const std::vector<std::string>& hashes) const;
 
   std::string path_;
   mutable std::shared_mutex mutex_;
+  mutable std::mutex listener_mutex_;
+  revocation_listener listener_;
   table by_hash_;
   std::uint64_t last_order_ = 0;
 };

@@ -67,4 +67,11 @@ enum class consent_operation : std::uint8_t {
 /// Errors: `not_found` with "no such conversation".
 [[nodiscard]] status may_export_conversation(access acc);
 
+/// Who may run an admin operation (business.put, number.put, staff.put, template.put,
+/// contact.put) and manage a business's tokens and keys: the platform (`staff_id` empty: the
+/// admin key, replay, the C++ API), or a staff member of the business holding `admin` (the
+/// tenant's own administrator, over `/v1/admin` with their token; issue 12, M10).
+/// Errors: `permission_denied` as acting_staff.
+[[nodiscard]] status may_administer(const directory& dir, const std::string& staff_id);
+
 }  // namespace msgcenter

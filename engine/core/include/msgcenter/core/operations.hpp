@@ -225,6 +225,12 @@ struct carrier_account {
 };
 struct carrier_account_request {};
 
+/// Whether the acting staff member (op_context::as) exists and holds `needed`: the server
+/// asks before it serves a tenant admin's token and key routes, which are not operations.
+struct authorize_request {
+  right needed = right::admin;
+};
+
 // ---- real time -----------------------------------------------------------------------
 
 enum class event_kind : std::uint8_t { message, conversation, badge, alert };
