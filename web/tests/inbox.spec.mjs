@@ -52,7 +52,7 @@ const problems = [];  // console errors, page errors, CSP violations, foreign re
 function startServer() {
   return new Promise((resolveStart, reject) => {
     const child = spawn(msgcenter, ['serve', '--listen', '127.0.0.1:0', '--demo', '--web', web], {
-      env: { ...process.env, MSGCENTER_ADMIN_KEY: 'web-test-admin-key' },
+      env: { ...process.env, MSGCENTER_ADMIN_KEY: 'web-test-admin-key-0123456789abcdef' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
