@@ -1,4 +1,4 @@
-// The composer's attachment checks against the spec's types, sizes and count.
+// The composer's pure parts: attachment checks (spec types, sizes, count) and template variables.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MAX_MEDIA_BYTES, checkAttachments, formatBytes, mediaType } from '../app/media.js';
@@ -25,4 +25,13 @@ test('at most 10 attachments', () => {
   assert.equal(checkAttachments(nine, [file('x.png', 'image/png')]), null);
   assert.equal(checkAttachments(nine, [file('x.png', 'image/png'), file('y.png', 'image/png')]).code, 'attachment_too_large');
   assert.equal(formatBytes(2048), '2 KB');
+});
+
+import { fillTemplate } from '../app/templates.js';
+
+test('template variables: known ones filled, unknown ones kept and listed', () => {
+  const r = fillTemplate('Hi {first_name} {last_name}, see you at {business_name}. {first_name}!', { first_name: 'Emma', last_name: 'Stone' });
+  assert.equal(r.text, 'Hi Emma Stone, see you at {business_name}. Emma!');
+  assert.deepEqual(r.missing, ['business_name']);
+  assert.deepEqual(fillTemplate('{other} stays', {}), { text: '{other} stays', missing: [] });
 });
