@@ -16,10 +16,11 @@ function setHiding(ids, on) {
   s.hiding.value = h;
 }
 
-/// One action on one conversation. `extra`: {staff} for assign. Resolves true when the
-/// server did it (false when refused or undone before it was sent).
-export async function act(id, action, extra = {}, { undoable = true } = {}) {
-  const before = rowOf(id);
+/// One action on one conversation. `extra`: {staff} for assign; `row`: the row as it is
+/// (else looked up in the list or the thread). Resolves true when the server did it
+/// (false when refused or undone before it was sent).
+export async function act(id, action, extra = {}, { undoable = true, row = null } = {}) {
+  const before = row ?? rowOf(id);
   if (!before || !ACTIONS[action]) return false;
   const who = rowTitle(before);
   const after = ACTIONS[action].apply(before, extra);
@@ -32,7 +33,8 @@ export async function act(id, action, extra = {}, { undoable = true } = {}) {
     if (s.thread.value && s.selected.value === id && action === 'mark_read') s.thread.value = { ...s.thread.value, peek: false };
     if (undoable) {
       const back = inverse(action, before);
-      showNotice({ text: doneText(action, who, extra), undo: back ? () => act(id, back.action, back, { undoable: false }) : null });
+      const now = res.conversation;  // the row may have left the list: undo starts from it
+      showNotice({ text: doneText(action, who, extra), undo: back ? () => act(id, back.action, back, { undoable: false, row: now }) : null });
     }
     return true;
   } catch (e) {

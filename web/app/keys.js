@@ -36,7 +36,10 @@ export const SHORTCUTS = [
   ['c', 'contact panel'],
 ];
 
-const typing = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+// A field that takes text (a checkbox does not: x, Shift+R... work from it).
+const typing = (el) =>
+  el && (el.isContentEditable || /^(TEXTAREA|SELECT)$/.test(el.tagName) ||
+    (el.tagName === 'INPUT' && !/^(checkbox|radio|button|submit|reset|file)$/.test(el.type)));
 
 function target() {
   const row = document.activeElement?.closest?.('button.row');

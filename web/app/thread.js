@@ -140,9 +140,11 @@ function Messages({ messages, loading, name }) {
   }, [messages.length]);
   if (loading && !messages.length) return html`<p class="placeholder">Loading…</p>`;
   return html`
-    <ol class="messages" ref=${list} role="log" aria-label=${`Messages with ${name}`} tabindex="0">
-      ${messages.map((m) => html`<${Message} key=${m.message} m=${m} name=${name} />`)}
-    </ol>`;
+    <div class="messages" ref=${list} role="log" aria-label=${`Messages with ${name}`} tabindex="0">
+      <ol class="msg-list">
+        ${messages.map((m) => html`<${Message} key=${m.message} m=${m} name=${name} />`)}
+      </ol>
+    </div>`;
 }
 
 function Message({ m, name }) {
