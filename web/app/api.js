@@ -56,5 +56,11 @@ export function createApi({ token, onUnauthorized = () => {}, fetch: fetchFn } =
     send: (body) => call('POST', '/v1/messages', body),
     action: (c, action, extra = {}) =>
       call('POST', `/v1/conversations/${id(c)}/actions`, { action, ...extra }),
+    bulk: (conversations, action) => call('POST', '/v1/conversations/bulk', { conversations, action }),
+    history: (contact, params = {}) => call('GET', `/v1/contacts/${id(contact)}/history${query(params)}`),
+    consent: (phone, number) => call('GET', `/v1/consent${query({ phone, number })}`),
+    requestConsent: (phone, number) => call('POST', '/v1/consent/requests', { phone, number }),
+    // Not in the API yet (docs/web.md, "What is next"): answers not_found until it is.
+    templates: () => call('GET', '/v1/templates'),
   };
 }

@@ -36,20 +36,21 @@ const num = (key) => Number(String(key).replace(/^\D+/, '')) || 0;
 
 /// The list's order (spec: pinned first only in the unfiltered inbox, then last activity
 /// descending, then conversation id descending).
-export function compareRows(folder) {
+export function compareRows(folder, filtered = false) {
   return (a, b) => {
-    if (folder === 'inbox' && a.pinned !== b.pinned) return a.pinned ? -1 : 1;
+    if (folder === 'inbox' && !filtered && a.pinned !== b.pinned) return a.pinned ? -1 : 1;
     if (a.last_activity !== b.last_activity) return b.last_activity - a.last_activity;
     return num(b.conversation) - num(a.conversation);
   };
 }
 
-/// Whether a row (as a `conversation` event carries it) is listed in `folder` (spec:
-/// hidden rows are left out; pinned rows only in the inbox).
-export function rowInFolder(row, folder) {
-  if (row.hidden) return false;
+/// Whether a row (as a `conversation` event carries it) can be listed in `folder` (spec:
+/// hidden rows are left out, but a search finds them; pinned rows only in the unfiltered
+/// inbox, or with a search). Filters themselves are the server's to apply.
+export function rowInFolder(row, folder, { filtered = false, searching = false } = {}) {
+  if (row.hidden && !searching) return false;
+  if (row.pinned && !searching && (filtered || folder !== 'inbox')) return false;
   if (folder === 'inbox') return row.folder !== 'archived';
-  if (row.pinned) return false;
   return folder === 'all' || row.folder === folder;
 }
 

@@ -1,7 +1,9 @@
-// The page's state (signals) and what changes it: sign-in, the list of the current folder,
-// folder counts, the badge, the open thread, replies, and the live events that keep all of
-// it current without reloading.
+// The page's state (signals) and what changes it: sign-in, the list of the current view
+// (folder, search, filters: app/filters.js), folder counts, the badge, the open thread,
+// replies, and the live events that keep all of it current without reloading. Actions on
+// conversations are in app/acting.js, the composer's sending in app/composer.js.
 import { ApiError, createApi } from './api.js';
+import { emptyView, isFiltered, listParams, parseHash, toHash } from './filters.js';
 import { FOLDERS, compareRows, messageOrder, rowInFolder, rowTitle } from './format.js';
 import { batch, computed, signal } from './lib.js';
 import { openEventStream } from './stream.js';
@@ -13,7 +15,9 @@ const COUNTS_EVERY_MS = 1500;
 
 export const token = signal(sessionStorage.getItem(TOKEN_KEY) || '');
 export const signInError = signal('');
-export const folder = signal('inbox');
+export const view = signal(parseHash(typeof location === 'undefined' ? '' : location.hash));
+export const folder = computed(() => view.value.folder);
+export const filtered = computed(() => isFiltered(view.value));
 export const rows = signal([]);
 export const cursor = signal(null);
 export const listState = signal('idle');  // idle | loading | error
@@ -24,6 +28,10 @@ export const selected = signal(null);      // conversation id
 export const thread = signal(null);        // {row, contact, messages, loading, error, nextBefore}
 export const sendState = signal({ sending: false, error: '' });
 export const announcement = signal('');    // the polite live region's text
+export const checked = signal(new Set());  // conversation ids selected for a bulk action
+export const hiding = signal(new Set());   // ids removed from the list, the request not sent yet (undo)
+export const panel = signal(false);       // the contact panel is open
+export const knownStaff = signal(new Set()); // staff ids seen (assignees, authors, owners), for the assign box
 
 export const title = computed(() => {
   const n = badge.value.unread_conversations;
@@ -31,13 +39,14 @@ export const title = computed(() => {
   return `${n > 0 ? `(${n}) ` : ''}${label} · msgcenter`;
 });
 
-const api = createApi({ token: () => token.value, onUnauthorized: () => signOut('Your session ended: sign in again.') });
+export const api = createApi({ token: () => token.value, onUnauthorized: () => signOut('Your session ended: sign in again.') });
 let stream = null;
 let reloading = null;      // the full reload in flight, if any
 let queued = [];           // events that arrived during it, applied after
 let countsTimer = null;
 let lastCounts = 0;
 let listSeq = 0;           // drops answers of superseded list requests
+let listTimer = null;      // a reload of the list's first page, when a filtered view cannot place a row
 let threadSeq = 0;
 
 // ---- sign-in ----------------------------------------------------------------------------
@@ -72,6 +81,7 @@ export function signOut(reason = '') {
     signInError.value = reason;
     rows.value = [];
     counts.value = {};
+    checked.value = new Set();
     selected.value = null;
     thread.value = null;
     badge.value = { unread_conversations: 0, unread_messages: 0 };
@@ -125,13 +135,15 @@ async function loadBadge() {
 
 export async function loadList({ more = false } = {}) {
   const seq = ++listSeq;
-  const f = folder.value;
+  const v = view.value;
   listState.value = 'loading';
   try {
-    const page = await api.list({ folder: f, limit: PAGE, cursor: more ? cursor.value : undefined });
+    const page = await api.list({ ...listParams(v), limit: PAGE, cursor: more ? cursor.value : undefined });
     if (seq !== listSeq) return;
+    noteStaff(page.rows.map((r) => r.assignee));
     batch(() => {
-      rows.value = more ? mergeRows(rows.value, page.rows, f) : page.rows;
+      const got = page.rows.filter((r) => !hiding.value.has(r.conversation));
+      rows.value = more ? mergeRows(rows.value, got, order()) : got;
       cursor.value = page.cursor;
       listState.value = 'idle';
     });
@@ -141,10 +153,20 @@ export async function loadList({ more = false } = {}) {
   }
 }
 
-function mergeRows(have, extra, f) {
+function mergeRows(have, extra, cmp) {
   const byId = new Map(have.map((r) => [r.conversation, r]));
   for (const r of extra) byId.set(r.conversation, r);
-  return [...byId.values()].sort(compareRows(f));
+  return [...byId.values()].sort(cmp);
+}
+
+/// The list's order: pinned first only in the unfiltered inbox (spec).
+const order = () => compareRows(folder.value, filtered.value);
+
+/// Remembers staff ids the page has seen (there is no staff list in the API yet).
+export function noteStaff(ids) {
+  const have = knownStaff.value;
+  const fresh = ids.filter((x) => x && !have.has(x));
+  if (fresh.length) knownStaff.value = new Set([...have, ...fresh]);
 }
 
 export async function loadCounts() {
@@ -152,7 +174,7 @@ export async function loadCounts() {
   const results = await Promise.all(
     FOLDERS.map((f) =>
       api
-        .list({ folder: f.id, limit: COUNT_LIMIT })
+        .list({ ...listParams(view.value), folder: f.id, limit: COUNT_LIMIT })
         .then((page) => [f.id, { n: page.rows.length, more: page.cursor !== null }])
         .catch(() => [f.id, counts.value[f.id]]),
     ),
@@ -171,40 +193,76 @@ function scheduleCounts() {
 }
 
 export function chooseFolder(f) {
-  if (folder.value === f) return;
+  if (folder.value !== f) setView({ ...view.value, folder: f });
+}
+
+/// Shows another view: the hash follows (a new history entry), the list and the counts
+/// reload from the first page.
+export function setView(v, { fromHash = false } = {}) {
+  const before = view.value;
+  const countsChange = ['q', 'types', 'from', 'to', 'client_type', 'group', 'location', 'contact_kind', 'assignee', 'last_direction']
+    .some((k) => String(before[k]) !== String(v[k]));
   batch(() => {
-    folder.value = f;
+    view.value = v;
     rows.value = [];
     cursor.value = null;
+    checked.value = new Set();
   });
+  if (!fromHash && typeof location !== 'undefined') {
+    const h = toHash(v);
+    if (h !== location.hash && !(h === '' && location.hash === '')) history.pushState(null, '', h || location.pathname + location.search);
+  }
+  if (!token.value) return;
   loadList();
+  if (countsChange) loadCounts();
+}
+
+export function clearFilters() {
+  setView({ ...emptyView(), folder: folder.value });
+}
+
+if (typeof window !== 'undefined')
+  window.addEventListener('popstate', () => setView(parseHash(location.hash), { fromHash: true }));
+
+/// Reloads the list's first page soon (a filtered view cannot tell where an event's row
+/// goes: the server knows the filters' data, the page does not).
+function scheduleList() {
+  if (listTimer) return;
+  listTimer = setTimeout(() => {
+    listTimer = null;
+    if (!cursor.value || rows.value.length <= PAGE) loadList();
+  }, 300);
 }
 
 // ---- the thread ---------------------------------------------------------------------------
 
-/// Opens a conversation: its messages are read with mark_read (the spec: opening reads it).
-export function openConversation(id) {
+/// Opens a conversation: its messages are read with mark_read (the spec: opening reads it),
+/// or, to peek, with mark_read=false: it stays unread for everyone until "Mark read".
+export function openConversation(id, { peek = false } = {}) {
   if (selected.value !== id) {
     selected.value = id;
-    thread.value = { row: rows.value.find((r) => r.conversation === id) ?? null, contact: null, messages: [], loading: true, error: '' };
+    thread.value = { row: rows.value.find((r) => r.conversation === id) ?? null, contact: null, messages: [], loading: true, error: '', peek };
     sendState.value = { sending: false, error: '' };
-  }
-  return loadThread(id, true);
+  } else if (thread.value) thread.value = { ...thread.value, peek: peek && thread.value.peek !== false };
+  return loadThread(id, !peek);
 }
 
 export function closeConversation() {
   selected.value = null;
   thread.value = null;
+  panel.value = false;
 }
 
-async function loadThread(id, markRead) {
+
+export async function loadThread(id, markRead) {
   const seq = ++threadSeq;
   try {
-    const [detail, page] = await Promise.all([
-      api.conversation(id),
-      api.messages(id, { limit: 100, mark_read: markRead ? 'true' : 'false' }),
-    ]);
+    // Messages first: reading them may mark the conversation read, and the detail asked
+    // after it then says so.
+    const page = await api.messages(id, { limit: 100, mark_read: markRead ? 'true' : 'false' });
+    const detail = await api.conversation(id);
     if (seq !== threadSeq || selected.value !== id) return;
+    noteStaff([detail.conversation.assignee, detail.contact?.sales_owner, detail.contact?.service_owner, ...page.messages.map((m) => m.author)]);
     thread.value = {
       row: detail.conversation,
       contact: detail.contact,
@@ -212,7 +270,10 @@ async function loadThread(id, markRead) {
       nextBefore: page.next_before,
       loading: false,
       error: '',
+      peek: markRead ? false : thread.value?.peek ?? true,
+      consent: detail.contact ? detail.contact.consent : thread.value?.consent ?? null,
     };
+    if (!detail.contact) refreshConsent(id);
   } catch (e) {
     if (seq !== threadSeq || selected.value !== id) return;
     thread.value = { ...thread.value, loading: false, error: e.message || 'The conversation cannot be loaded.' };
@@ -231,22 +292,42 @@ function upsertMessage(list, m) {
   return [...list, m].sort(messageOrder);
 }
 
-export async function sendReply(body) {
+/// Sends a reply: a body, or a template by name (the server fills its variables), with
+/// attachments ({url, content_type, size}) when there are any.
+export async function sendReply({ body = '', template = '', media = [] } = {}) {
   const id = selected.value;
   const text = body.trim();
-  if (!id || !text || sendState.value.sending) return false;
+  if (!id || (!text && !template && !media.length) || sendState.value.sending) return false;
   sendState.value = { sending: true, error: '' };
   try {
-    const res = await api.send({ conversation: id, body: text });
+    const req = { conversation: id, ...(template ? { template } : { body: text }) };
+    if (media.length) req.media = media;
+    const res = await api.send(req);
     if (selected.value === id && thread.value)
       thread.value = { ...thread.value, messages: upsertMessage(thread.value.messages, res.message) };
     sendState.value = { sending: false, error: '' };
     return true;
   } catch (e) {
-    sendState.value = { sending: false, error: sendErrorText(e) };
+    sendState.value = { sending: false, error: sendErrorText(e), code: e.code };
+    if ((e.code === 'opted_out' || e.code === 'consent_required') && selected.value === id) refreshConsent(id);
     return false;
   }
 }
+
+/// The consent state of the open conversation's phone on its number (spec "Consent"): in
+/// the contact overview, or asked for an unlinked phone.
+export async function refreshConsent(id = selected.value) {
+  const t = thread.value;
+  if (!t || !t.row || selected.value !== id) return;
+  try {
+    const c = await api.consent(t.row.phone, t.row.number);
+    if (selected.value === id && thread.value) thread.value = { ...thread.value, consent: c.state };
+  } catch {
+    // the banner keeps what it had
+  }
+}
+
+const KEYWORDS = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT', 'START', 'YES', 'UNSTOP']);
 
 function sendErrorText(e) {
   switch (e.code) {
@@ -285,22 +366,39 @@ export function applyEvent(ev) {
   }
 }
 
-function applyRow(row) {
-  const f = folder.value;
+/// A row as the server (or an optimistic action, or its rollback) says it is now: it
+/// moves, appears in or leaves the list.
+export function applyRow(row) {
+  if (thread.value && selected.value === row.conversation) thread.value = { ...thread.value, row };
+  if (hiding.value.has(row.conversation)) return;
+  const v = view.value;
   const others = rows.value.filter((r) => r.conversation !== row.conversation);
+  const had = others.length !== rows.value.length;
+  const searching = Boolean(v.q.trim());
   let next = others;
-  if (rowInFolder(row, f)) {
+  if (filtered.value || searching) {
+    // The page cannot tell whether the row matches the filters or the search: a row
+    // already listed stays (unless its folder or pin now excludes it), another one comes
+    // with a reload of the first page.
+    if (had && rowInFolder(row, v.folder, { filtered: filtered.value, searching })) next = [...others, row].sort(order());
+    else if (!had) scheduleList();
+  } else if (rowInFolder(row, v.folder)) {
     // Below the last loaded row of a longer list, the row comes with the next page.
     const last = others[others.length - 1];
-    const beyond = cursor.value !== null && last && compareRows(f)(row, last) > 0;
-    if (!beyond) next = [...others, row].sort(compareRows(f));
+    const beyond = cursor.value !== null && last && order()(row, last) > 0;
+    if (!beyond) next = [...others, row].sort(order());
   }
   rows.value = next;
-  if (thread.value && selected.value === row.conversation) thread.value = { ...thread.value, row };
+  noteStaff([row.assignee]);
 }
 
-function removeRow(id) {
+export function removeRow(id) {
   rows.value = rows.value.filter((r) => r.conversation !== id);
+  if (checked.value.has(id)) {
+    const c = new Set(checked.value);
+    c.delete(id);
+    checked.value = c;
+  }
 }
 
 function applyMessage(m) {
@@ -313,6 +411,9 @@ function applyMessage(m) {
       announcement.value = `New text from ${row ? rowTitle(row) : 'a client'}: ${m.body.slice(0, 80)}`;
     }, 50);
   }
-  if (thread.value && selected.value === m.conversation)
+  if (thread.value && selected.value === m.conversation) {
     thread.value = { ...thread.value, messages: upsertMessage(thread.value.messages, m) };
+    if (m.direction === 'in' && KEYWORDS.has(m.body.trim().toUpperCase())) refreshConsent(m.conversation);
+  }
+  if (m.author) noteStaff([m.author]);
 }

@@ -1,39 +1,18 @@
 // The staff inbox in a real browser: Debian's chromium, driven by playwright-core, against
 // a real `msgcenter serve --demo` on 127.0.0.1 started here. Sign in, the list and its
 // folders, a thread, a reply, inbound texts arriving live, and a dropped stream resumed
-// with Last-Event-ID without loss or duplicates.
+// with Last-Event-ID without loss or duplicates. (tests/workflow.spec.mjs: the actions,
+// filters, composer, contact panel, shortcuts, two staff and a phone.)
 //
 //   node web/tests/inbox.spec.mjs [--msgcenter build/cli/msgcenter]
 // Exits 77 (CTest: skipped) when chromium is not installed (CHROMIUM_PATH, default
 // /usr/bin/chromium); scripts/install-deps.sh installs it.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import net from 'node:net';
-import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { chromiumPath, inbound as postInbound, prerequisites, startProxy, startServer } from './harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const web = resolve(here, '..');
-const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-if (!existsSync(chromiumPath)) {
-  console.log(`SKIP: ${chromiumPath} is not installed (scripts/install-deps.sh installs Debian's chromium)`);
-  process.exit(77);
-}
-const arg = process.argv.indexOf('--msgcenter');
-const msgcenter = resolve(arg > 0 ? process.argv[arg + 1] : join(web, '..', 'build', 'cli', 'msgcenter'));
-if (!existsSync(msgcenter)) throw new Error(`${msgcenter} not found: build msgcenter_cli first`);
-if (!existsSync(join(web, 'node_modules', 'playwright-core')))
-  throw new Error('web/node_modules is missing: run scripts/install-deps.sh (npm ci in web/)');
+const { msgcenter, chromium } = await prerequisites();
 
-const { chromium } = await import('playwright-core');
-const { vendor } = await import('../tools/vendor.mjs');
-vendor();
-
-const DEMO_AUTH_TOKEN = 'demo-auth-token';  // the demo business's Twilio auth token
-const SPA_NUMBER = '+12025550100';
 const EMMA = '+12025550142';
 const T = { step: 10000 };
 
@@ -45,124 +24,15 @@ let printed;    // the sign-in line `serve --demo` prints
 let proxy;
 let browser;
 let page;
-let sid = 0;
 const problems = [];  // console errors, page errors, CSP violations, foreign requests
 
-/// Starts `msgcenter serve --demo` on a free port; resolves with its URL and staff tokens.
-function startServer() {
-  return new Promise((resolveStart, reject) => {
-    const child = spawn(msgcenter, ['serve', '--listen', '127.0.0.1:0', '--demo', '--web', web], {
-      env: { ...process.env, MSGCENTER_ADMIN_KEY: 'web-test-admin-key-0123456789abcdef' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`msgcenter serve did not start:\n${out}\n${err}`)), 20000);
-    child.stderr.on('data', (d) => (err += d));
-    child.stderrText = () => err;
-    child.stdout.on('data', (d) => {
-      out += d;
-      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      const found = [...out.matchAll(/^ {2}(\w+) \(.*\): (mcs_\S+)$/gm)];
-      // What scripts/serve.sh shows last: the page's URL and the token to sign in with.
-      const inbox = /^The staff web inbox: open (http:\S+)\/ and sign in as (\w+) .*\n {2}(mcs_\S+)$/m.exec(out);
-      if (url && found.length >= 4 && inbox) {
-        clearTimeout(timer);
-        resolveStart({
-          child,
-          url: url[1],
-          tokens: Object.fromEntries(found.map((m) => [m[1], m[2]])),
-          printed: { url: inbox[1], staff: inbox[2], token: inbox[3] },
-        });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`msgcenter serve exited ${code}:\n${out}\n${err}`)));
-  });
-}
-
-/// A TCP proxy in front of the server: the test can cut every connection (a network drop)
-/// and keep refusing new ones until it is restored. It keeps the head of every request the
-/// page sent (keep-alive connections carry several) and what the server sent back.
-function startProxy(port) {
-  const sockets = new Set();
-  const heads = [];
-  const replies = [];  // per connection, the server's bytes as text
-  let down = false;
-  const srv = net.createServer((client) => {
-    if (down) return client.destroy();
-    const upstream = net.connect(port, '127.0.0.1');
-    sockets.add(client);
-    sockets.add(upstream);
-    let sent = '';
-    let parsed = 0;
-    const reply = { text: '' };
-    replies.push(reply);
-    client.on('data', (d) => {
-      sent += d.toString('latin1');
-      for (;;) {
-        const m = /(?:GET|HEAD|POST|PUT|DELETE) \S+ HTTP\/1\.1\r\n[\s\S]*?\r\n\r\n/.exec(sent.slice(parsed));
-        if (!m) break;
-        heads.push(m[0].trimEnd());
-        parsed += m.index + m[0].length;
-      }
-    });
-    upstream.on('data', (d) => (reply.text += d.toString('utf8')));
-    client.pipe(upstream);
-    upstream.pipe(client);
-    const close = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('error', close).on('close', close);
-    upstream.on('error', close).on('close', close);
-  });
-  return new Promise((ok) =>
-    srv.listen(0, '127.0.0.1', () =>
-      ok({
-        port: srv.address().port,
-        heads,
-        /// The id of the last event the server sent on any stream so far (only SSE answers
-        /// have lines starting with `id: `).
-        lastEventId() {
-          const ids = replies.flatMap((r) => [...r.text.matchAll(/^id: (\d+)$/gm)].map((m) => m[1]));
-          return ids.at(-1) ?? null;
-        },
-        cut() {
-          down = true;
-          for (const s of sockets) s.destroy();
-          sockets.clear();
-        },
-        restore() {
-          down = false;
-        },
-        close: () => new Promise((done) => srv.close(done)),
-      }),
-    ),
-  );
-}
-
-/// A signed inbound text, posted to the server as Twilio would (docs/api.md).
-async function inbound(from, body) {
-  const url = `${api}/webhooks/twilio/sms`;
-  const params = { Body: body, From: from, MessageSid: `SMweb${++sid}`, To: SPA_NUMBER };
-  const signed = url + Object.keys(params).sort().map((k) => k + params[k]).join('');
-  const signature = createHmac('sha1', DEMO_AUTH_TOKEN).update(signed).digest('base64');
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signature },
-    body: new URLSearchParams(params).toString(),
-  });
-  assert.equal(res.status, 200, await res.text());
-}
-
+const inbound = (from, body) => postInbound(api, from, body);
 const row = (name) => page.locator('button.row', { hasText: name });
 const tab = (name) => page.getByRole('tab', { name: new RegExp(`^${name}\\b`) });
 const badgeCount = async () => Number(await page.getByTestId('badge').textContent());
 
 before(async () => {
-  const started = await startServer();
+  const started = await startServer(msgcenter);
   server = started.child;
   api = started.url;
   tokens = started.tokens;
