@@ -84,12 +84,13 @@ struct business_partition::row_facts {
 
 business_partition::business_partition(caf::event_based_actor* self, durability& journal,
                                        std::string id, std::uint32_t business_no,
-                                       std::shared_ptr<gateway> outbound)
+                                       std::shared_ptr<gateway> outbound, media_rules media)
     : self_(self),
       journal_(journal),
       id_(std::move(id)),
       business_no_(business_no),
-      outbound_(std::move(outbound)) {
+      outbound_(std::move(outbound)),
+      media_(media) {
   auto d = std::make_shared<directory>();
   d->business = id_;
   dir_ = d;
@@ -570,7 +571,7 @@ void business_partition::inbound(const op_context& ctx, inbound_batch& batch,
       (*out)[i] = result<inbound_reply>(ok.error());
       continue;
     }
-    if (auto ok = validate_media(item.media); !ok) {
+    if (auto ok = validate_media(item.media, media_); !ok) {
       (*out)[i] = result<inbound_reply>(ok.error());
       continue;
     }
@@ -912,7 +913,7 @@ void business_partition::send_to(const op_context& ctx, const send_request& req,
     }
     body = render_template(it->second.body, vars);
   }
-  if (auto ok = validate_content(body, req.media); !ok) return refuse(ok.error());
+  if (auto ok = validate_content(body, req.media, media_); !ok) return refuse(ok.error());
   if (auto ok = check_send_consent(consent_.get(phone, number), dir.settings.consent); !ok)
     return refuse(ok.error());
   millis at = op_time(ctx);

@@ -10,10 +10,11 @@ namespace {
 
 struct shard_state {
   shard_state(caf::event_based_actor* self, std::shared_ptr<gateway> gw,
-              std::shared_ptr<journal_port> port)
-      : self(self), outbound(std::move(gw)), journal(self, std::move(port)) {}
+              std::shared_ptr<journal_port> port, media_rules media)
+      : self(self), outbound(std::move(gw)), media(media), journal(self, std::move(port)) {}
   caf::event_based_actor* self;
   std::shared_ptr<gateway> outbound;
+  media_rules media;
   durability journal;  ///< one per shard: every business's records and their acks
   absl::flat_hash_map<std::string, std::unique_ptr<business_partition>> businesses;
 
@@ -39,12 +40,13 @@ result<T> no_business() {
 }  // namespace
 
 caf::actor spawn_shard(caf::actor_system& sys, std::shared_ptr<gateway> outbound,
-                       std::shared_ptr<journal_port> journal) {
+                       std::shared_ptr<journal_port> journal, media_rules media) {
   // State travels as spawn arguments: CAF 0.17 dereferences a null argument tuple for
   // argument-less function actors (UBSan reports it).
   auto main = [](caf::event_based_actor* self, std::shared_ptr<gateway> outbound,
-                 std::shared_ptr<journal_port> journal) -> caf::behavior {
-    auto st = std::make_shared<shard_state>(self, std::move(outbound), std::move(journal));
+                 std::shared_ptr<journal_port> journal, media_rules media) -> caf::behavior {
+    auto st =
+        std::make_shared<shard_state>(self, std::move(outbound), std::move(journal), media);
     self->set_down_handler([st](caf::down_msg& dm) {
       for (auto& [id, p] : st->businesses) p->drop_subscriber(dm.source);
     });
@@ -53,7 +55,7 @@ caf::actor spawn_shard(caf::actor_system& sys, std::shared_ptr<gateway> outbound
           auto& slot = st->businesses[h.business];
           if (!slot) {
             slot = std::make_unique<business_partition>(st->self, st->journal, h.business,
-                                                        h.business_no, st->outbound);
+                                                        h.business_no, st->outbound, st->media);
             if (h.saved) slot->restore(*h.saved);
           }
           return unit{};
@@ -124,7 +126,7 @@ caf::actor spawn_shard(caf::actor_system& sys, std::shared_ptr<gateway> outbound
         [st](journal_ack& ack) { st->journal.on_ack(ack); },
     };
   };
-  return sys.spawn(main, std::move(outbound), std::move(journal));
+  return sys.spawn(main, std::move(outbound), std::move(journal), media);
 }
 
 }  // namespace msgcenter::actors

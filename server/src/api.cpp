@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "crypto.hpp"
+#include "msgcenter/core/request_validation.hpp"
 #include "msgcenter/protocol.hpp"
 #include "msgcenter/server/form.hpp"
 #include "msgcenter/server/http_status.hpp"
@@ -142,6 +143,9 @@ api_reply api::auth_failure(const api_request& req, api_reply refusal) {
 std::optional<api_reply> api::admit(const route_match& m, const api_request& req, principal& who) {
   const route& r = *m.found;
   who = principal{};
+  // Path ids are checked at the edge (percent-decoding can make NUL or invalid UTF-8).
+  for (const auto& [name, value] : m.params)
+    if (auto ok = validate_id(value, "`" + name + "`"); !ok) return error_reply(ok.error());
   if (r.auth == route_auth::carrier) return std::nullopt;  // the signature, in webhook()
   const bool guarded_metrics = r.kind == route_kind::metrics && !metrics_key_hash_.empty();
   if (r.auth == route_auth::none && !guarded_metrics) return std::nullopt;

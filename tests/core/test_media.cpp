@@ -116,5 +116,49 @@ TEST(Media, SupportedTypePredicate_MatchesValidateMedia) {
   EXPECT_FALSE(is_supported_media_type("video/quicktime"));
 }
 
+// Security review L8: an attachment URL reaches a staff member's browser and the carrier's
+// fetcher, so only https (http where configured), bounded, printable ASCII.
+TEST(MediaUrl, OnlyHttps_UnlessHttpIsAllowed) {
+  EXPECT_TRUE(validate_media_url("https://cdn.example.com/a.jpg").ok());
+  EXPECT_TRUE(validate_media_url("HTTPS://cdn.example.com/a.jpg").ok()) << "the scheme in any case";
+  for (auto bad :
+       {"http://cdn.example.com/a.jpg", "javascript:alert(1)", "data:image/png;base64,AA",
+        "file:///etc/passwd", "/relative/a.jpg", "https://", "ftp://x/a.jpg"}) {
+    auto r = validate_media_url(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, errc::invalid_argument);
+    EXPECT_EQ(r.error().message, "url must be https") << bad;
+  }
+  const media_rules lab{true};
+  EXPECT_TRUE(validate_media_url("http://10.0.0.5/a.jpg", lab).ok());
+  EXPECT_TRUE(validate_media_url("https://cdn.example.com/a.jpg", lab).ok());
+  EXPECT_EQ(validate_media_url("javascript:alert(1)", lab).error().message,
+            "url must be http or https");
+}
+
+TEST(MediaUrl, At2048BytesIsValid_LongerOrWithSpacesOrControlsIsNot) {
+  const std::string base = "https://cdn.example.com/";
+  EXPECT_TRUE(validate_media_url(base + std::string(kMaxMediaUrlBytes - base.size(), 'a')).ok());
+  auto long_url = validate_media_url(base + std::string(kMaxMediaUrlBytes - base.size() + 1, 'a'));
+  ASSERT_FALSE(long_url.ok());
+  EXPECT_EQ(long_url.error().message, "url is longer than 2048 bytes");
+  for (auto bad :
+       {std::string("https://cdn.example.com/a b.jpg"),
+        std::string("https://cdn.example.com/a\n.jpg"),
+        std::string("https://cdn.example.com/\xc3\xa9.jpg"), std::string("https://x/\x7f")}) {
+    auto r = validate_media_url(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().message, "url has a space, a control or a non-ASCII character");
+  }
+}
+
+TEST(MediaUrl, AnItemWithABadUrl_IsRefusedNamingTheItem) {
+  std::vector<media_item> items{jpeg(), media_item{"javascript:alert(1)", "image/png", 10}};
+  auto r = validate_media(items);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, errc::invalid_argument);
+  EXPECT_EQ(r.error().message, "attachment 2: url must be https");
+}
+
 }  // namespace
 }  // namespace msgcenter

@@ -252,5 +252,21 @@ TEST(StatusRequest, EmptyProviderId_IsLeftToTheEngine) {
   EXPECT_TRUE(validate(r).ok());
 }
 
+// Security review L7: ids from callers are checked at the edge.
+TEST(ValidateId, OneTo128BytesOfUtf8WithoutControlCharacters) {
+  EXPECT_TRUE(validate_id("ana", "`staff`").ok());
+  EXPECT_TRUE(validate_id("Zoë-Ünal_2", "`staff`").ok()) << "UTF-8 letters are fine";
+  EXPECT_TRUE(validate_id(std::string(kMaxIdBytes, 'x'), "`staff`").ok());
+  auto too_long = validate_id(std::string(kMaxIdBytes + 1, 'x'), "`staff`");
+  ASSERT_FALSE(too_long.ok());
+  EXPECT_EQ(too_long.error().code, errc::invalid_argument);
+  EXPECT_EQ(too_long.error().message, "`staff` must be 1-128 bytes");
+  EXPECT_EQ(validate_id("", "`staff`").error().message, "`staff` must be 1-128 bytes");
+  EXPECT_EQ(validate_id("a\xff", "`contact`").error().message, "`contact` is not valid UTF-8");
+  for (std::string bad : {std::string("a\0b", 3), std::string("a\nb"), std::string("a\x7f"),
+                          std::string("a\xc2\x85" "b")})  // NUL, LF, DEL, NEL (a C1 control)
+    EXPECT_EQ(validate_id(bad, "`template`").error().message, "`template` has a control character");
+}
+
 }  // namespace
 }  // namespace msgcenter

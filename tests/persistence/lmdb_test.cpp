@@ -1,6 +1,7 @@
 // The RAII wrapper over LMDB: env, txn, dbi, cursor, and the map growth gate.
 #include "msgcenter/persistence/lmdb.hpp"
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,6 +25,20 @@ TEST_F(LmdbTest, ErrorMapping_NotFoundIsNotFoundEverythingElseUnavailable) {
   const error e = lmdb_error(MDB_MAP_FULL, "mdb_put");
   EXPECT_EQ(e.code, errc::unavailable);
   EXPECT_NE(e.message.find("mdb_put: MDB_MAP_FULL"), std::string::npos) << e.message;
+}
+
+// The store holds secrets (a business's Twilio auth token): its files are the owner's only,
+// whatever the umask (security review L2).
+TEST_F(LmdbTest, NewStoreFiles_AreReadableByTheOwnerOnly) {
+  const mode_t old_umask = ::umask(0);
+  env e = open();
+  ::umask(old_umask);
+  ASSERT_TRUE(e.is_open());
+  for (auto name : {"data.mdb", "lock.mdb"}) {
+    struct stat st {};
+    ASSERT_EQ(::stat((dir.str() + "/db/" + name).c_str(), &st), 0) << name;
+    EXPECT_EQ(st.st_mode & 0077, 0u) << name << " mode " << std::oct << (st.st_mode & 0777);
+  }
 }
 
 TEST_F(LmdbTest, CommittedPut_IsVisibleToLaterReaders) {

@@ -135,5 +135,37 @@ TEST_F(ServerSecurity, Export_FormulaInAnInboundText_IsNeutralized) {
   EXPECT_NE(csv.body.find(",\"'=HYPERLINK("), std::string::npos) << csv.body;
 }
 
+// Security review L7: ids are checked at the edge, in paths (after percent-decoding) and in
+// bodies, and a refused one changes nothing.
+TEST_F(ServerSecurity, Ids_WithControlCharactersOrTooLong_Are400_AndChangeNothing) {
+  auto nul = call("GET", "/v1/contacts/a%00b/history", "", ana);
+  EXPECT_EQ(nul.status, 400u) << nul.body;
+  EXPECT_EQ(nul.code(), "invalid_argument");
+  auto bad_utf8 = admin("PUT", "/v1/admin/businesses/spa/templates/x%FF", {{"body", "hi"}});
+  EXPECT_EQ(bad_utf8.status, 400u) << bad_utf8.body;
+  auto newline = admin("PUT", "/v1/admin/businesses/spa/staff/eve%0Aroot",
+                       {{"name", "Eve"}, {"rights", {"view_messages"}}});
+  EXPECT_EQ(newline.status, 400u) << newline.body;
+  auto in_body = call("POST", "/v1/admin/ops",
+                      json{{"op", "staff.put"},
+                           {"business", "spa"},
+                           {"staff", std::string(129, 'x')},
+                           {"name", "Long"}}
+                          .dump(),
+                      kAdminKey);
+  EXPECT_EQ(in_body.status, 400u) << in_body.body;
+  auto location = call("POST", "/v1/admin/ops",
+                       json{{"op", "staff.put"},
+                            {"business", "spa"},
+                            {"staff", "eve"},
+                            {"locations", {"down\u0007town"}}}
+                           .dump(),
+                       kAdminKey);
+  EXPECT_EQ(location.status, 400u) << location.body;
+  // Nothing was created: eve has no staff entry, so a token of hers is refused.
+  auto eve = admin("POST", "/v1/admin/businesses/spa/staff/eve/tokens").j().value("token", "");
+  EXPECT_EQ(call("GET", "/v1/badge", "", eve).status, 403u);
+}
+
 }  // namespace
 }  // namespace msgcenter::server::testing

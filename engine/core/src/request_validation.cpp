@@ -2,8 +2,27 @@
 
 #include "msgcenter/core/inbox.hpp"
 #include "msgcenter/core/media.hpp"
+#include "msgcenter/core/text.hpp"
 
 namespace msgcenter {
+
+status validate_id(std::string_view id, std::string_view what) {
+  const std::string name(what);
+  if (id.empty() || id.size() > kMaxIdBytes)
+    return make_error(errc::invalid_argument,
+                      name + " must be 1-" + std::to_string(kMaxIdBytes) + " bytes");
+  if (!is_valid_utf8(id)) return make_error(errc::invalid_argument, name + " is not valid UTF-8");
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    const auto c = static_cast<unsigned char>(id[i]);
+    // C1 controls are U+0080..U+009F: 0xC2 0x80..0x9F in UTF-8.
+    const bool c1 = c == 0xC2 && i + 1 < id.size() &&
+                    static_cast<unsigned char>(id[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(id[i + 1]) <= 0x9F;
+    if (c < 0x20 || c == 0x7F || c1)
+      return make_error(errc::invalid_argument, name + " has a control character");
+  }
+  return unit{};
+}
 
 status validate_limit(std::size_t limit) {
   if (limit < 1 || limit > kMaxPageSize)
@@ -23,11 +42,12 @@ status validate(const send_request& req) {
   return unit{};
 }
 
-status validate_content(std::string_view body, const std::vector<media_item>& media) {
+status validate_content(std::string_view body, const std::vector<media_item>& media,
+                        media_rules rules) {
   if (body.empty() && media.empty())
     return make_error(errc::invalid_argument, "a message needs a body or media");
   if (auto ok = validate_body(body); !ok) return ok;
-  return validate_media(media);
+  return validate_media(media, rules);
 }
 
 status validate(const action_request& req) {

@@ -110,7 +110,8 @@ struct message_center::impl {
 
   void start_shards() {
     for (unsigned i = 0; i < opts.shards; ++i)
-      shards.push_back(actors::spawn_shard(sys, opts.outbound, journal));
+      shards.push_back(
+          actors::spawn_shard(sys, opts.outbound, journal, media_rules{opts.allow_http_media}));
   }
 
   caf::actor shard_for(const std::string& business) const {

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "msgcenter/core/request_validation.hpp"
 #include "msgcenter/core/text.hpp"
 
 namespace msgcenter {
@@ -629,6 +630,21 @@ result<json> parse_json_limited(std::string_view text, std::size_t max_bytes, in
   return j;
 }
 
+/// Ids are checked at the edge, before anything is looked up or stored (validate_id). An
+/// empty one is left to the operation (some read "" as "not given").
+void check_ids(const json& request) {
+  auto check = [](const json& v, const std::string& key) {
+    if (!v.is_string() || v.get_ref<const std::string&>().empty()) return;
+    if (auto ok = validate_id(v.get_ref<const std::string&>(), "`" + key + "`"); !ok)
+      throw bad_request{ok.error()};
+  };
+  for (const char* key :
+       {"business", "as", "staff", "contact", "template", "location", "provider_id"})
+    if (auto it = request.find(key); it != request.end()) check(*it, key);
+  if (auto it = request.find("locations"); it != request.end() && it->is_array())
+    for (const auto& v : *it) check(v, "locations");
+}
+
 protocol_session::protocol_session(message_center& engine, protocol_policy policy)
     : engine_(engine), policy_(std::move(policy)) {}
 
@@ -653,6 +669,7 @@ json protocol_session::execute(const json& request) {
       if (!spec.keys.count(k))
         refuse(errc::invalid_argument, "unknown field `" + k + "` for " + op_name);
     }
+    check_ids(request);
     bool allowed = (spec.cls == op_class::admin && policy_.allow_admin) ||
                    (spec.cls == op_class::carrier && policy_.allow_carrier) ||
                    (spec.cls == op_class::staff && policy_.allow_staff);

@@ -31,7 +31,8 @@ namespace msgcenter::actors {
 class business_partition {
  public:
   business_partition(caf::event_based_actor* self, durability& journal, std::string id,
-                     std::uint32_t business_no, std::shared_ptr<gateway> outbound);
+                     std::uint32_t business_no, std::shared_ptr<gateway> outbound,
+                     media_rules media = {});
 
   /// Restores the state recovered from the store (no journal writes, no events).
   void restore(const persistence::recovered_business& saved);
@@ -154,6 +155,7 @@ class business_partition {
   std::string id_;
   std::uint32_t business_no_ = 0;
   std::shared_ptr<gateway> outbound_;
+  media_rules media_;  ///< which attachment URLs are accepted
   directory_ptr dir_;
   contact_book contacts_;
   consent_book consent_;

@@ -12,6 +12,7 @@
 #include "msgcenter/actors/durability.hpp"
 #include "msgcenter/actors/messages.hpp"
 #include "msgcenter/core/gateway.hpp"
+#include "msgcenter/core/media.hpp"
 
 namespace msgcenter::actors {
 
@@ -28,7 +29,8 @@ namespace msgcenter::actors {
 /// Spawns a shard. It answers host_business, and every pair (op_context, <request of
 /// operations.hpp>) for the businesses it hosts (not_found for others). State changes are
 /// written to `journal` (may be null: memory only) and acknowledged once durable.
+/// `media`: which attachment URLs its businesses accept.
 caf::actor spawn_shard(caf::actor_system& sys, std::shared_ptr<gateway> outbound,
-                       std::shared_ptr<journal_port> journal);
+                       std::shared_ptr<journal_port> journal, media_rules media = {});
 
 }  // namespace msgcenter::actors

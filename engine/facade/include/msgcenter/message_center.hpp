@@ -44,6 +44,9 @@ struct options {
   unsigned shards = 0;
   /// Where outbound messages are handed over. nullptr: a local_gateway (accepts everything).
   std::shared_ptr<gateway> outbound;
+  /// Accept plain `http://` attachment URLs besides `https://` (media_rules): a lab, or a
+  /// gateway on a private network. Off: only https.
+  bool allow_http_media = false;
   /// Largest inbound batch accepted by ingest(); larger ones answer invalid_argument.
   std::size_t max_batch = 10000;
   /// Tests only: called in place of each journal commit; a non-zero LMDB error code makes

@@ -73,7 +73,8 @@ struct env_options {
   /// Create the directory `path` (and parents) when missing. Ignored with no_subdir.
   bool create_directory = true;
   /// Unix permissions of newly created files.
-  unsigned file_mode = 0644;
+  /// 0600: the store holds secrets (a business's Twilio auth token): no other user reads it.
+  unsigned file_mode = 0600;
   /// How long grow_map() waits for live transactions to finish before giving up.
   std::chrono::milliseconds grow_wait = std::chrono::seconds(10);
 };

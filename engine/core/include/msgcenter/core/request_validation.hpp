@@ -10,10 +10,22 @@
 #include <vector>
 
 #include "msgcenter/core/error.hpp"
+#include "msgcenter/core/media.hpp"
 #include "msgcenter/core/operations.hpp"
 #include "msgcenter/core/types.hpp"
 
 namespace msgcenter {
+
+/// Longest id (business, staff, contact, template, location, provider id), in bytes.
+inline constexpr std::size_t kMaxIdBytes = 128;
+
+/// An id given by a caller (security review L7), checked at the edge before it is looked up
+/// or stored: 1 to kMaxIdBytes bytes of well-formed UTF-8 without control characters (C0,
+/// DEL, C1), so an id can be logged, listed, put in a CSV or an HTTP header safely.
+/// `what` names it in the message ("`staff`").
+/// Errors: `invalid_argument` with "<what> must be 1-128 bytes", "<what> is not valid UTF-8"
+/// or "<what> has a control character".
+[[nodiscard]] status validate_id(std::string_view id, std::string_view what);
 
 /// Page size of inbox.list, alerts.list, contact.history and conversation.messages.
 /// Errors: `invalid_argument` "limit must be between 1 and 500" outside 1..kMaxPageSize.
@@ -35,7 +47,8 @@ inline constexpr std::size_t kMaxBulkConversations = kMaxPageSize;
 /// the engine checks it.
 /// Errors: `invalid_argument` "a message needs a body or media" when both are empty; then
 /// validate_body's and validate_media's errors (media.hpp).
-[[nodiscard]] status validate_content(std::string_view body, const std::vector<media_item>& media);
+[[nodiscard]] status validate_content(std::string_view body, const std::vector<media_item>& media,
+                                      media_rules rules = {});
 
 /// conversation.action's arguments.
 /// Errors: `invalid_argument` "`staff` is required to assign" (assign without staff);
