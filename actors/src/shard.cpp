@@ -30,11 +30,14 @@ result<T> no_business() {
 }
 
 // Routes (op_context, Req) to the business's partition: `Method` is the partition's member.
-#define MSGCENTER_ROUTE(Req, Reply, Method)                     \
-  [st](op_context& ctx, Req& r) -> caf::result<result<Reply>> { \
-    auto* p = st->find(ctx.business);                           \
-    if (!p) return no_business<Reply>();                        \
-    return p->Method(ctx, r);                                   \
+// Nothing reaches a partition while the journal refuses new work: an operation is refused
+// before it changes anything, never after.
+#define MSGCENTER_ROUTE(Req, Reply, Method)                                   \
+  [st](op_context& ctx, Req& r) -> caf::result<result<Reply>> {               \
+    if (auto refused = st->journal.refusal()) return result<Reply>(*refused); \
+    auto* p = st->find(ctx.business);                                         \
+    if (!p) return no_business<Reply>();                                      \
+    return p->Method(ctx, r);                                                 \
   }
 
 }  // namespace
@@ -45,8 +48,7 @@ caf::actor spawn_shard(caf::actor_system& sys, std::shared_ptr<gateway> outbound
   // argument-less function actors (UBSan reports it).
   auto main = [](caf::event_based_actor* self, std::shared_ptr<gateway> outbound,
                  std::shared_ptr<journal_port> journal, media_rules media) -> caf::behavior {
-    auto st =
-        std::make_shared<shard_state>(self, std::move(outbound), std::move(journal), media);
+    auto st = std::make_shared<shard_state>(self, std::move(outbound), std::move(journal), media);
     self->set_down_handler([st](caf::down_msg& dm) {
       for (auto& [id, p] : st->businesses) p->drop_subscriber(dm.source);
     });
@@ -66,6 +68,8 @@ caf::actor spawn_shard(caf::actor_system& sys, std::shared_ptr<gateway> outbound
         MSGCENTER_ROUTE(template_put_request, unit, template_put),
         MSGCENTER_ROUTE(contact_put_request, contact_put_reply, contact_put),
         [st](op_context& ctx, inbound_batch& r) -> caf::result<inbound_results> {
+          if (auto refused = st->journal.refusal())
+            return inbound_results(r.items.size(), result<inbound_reply>(*refused));
           auto* p = st->find(ctx.business);
           if (!p) return inbound_results(r.items.size(), no_business<inbound_reply>());
           return p->inbound(ctx, r);
@@ -86,13 +90,16 @@ caf::actor spawn_shard(caf::actor_system& sys, std::shared_ptr<gateway> outbound
             g->rp.deliver(std::move(g->out));
             return rp;
           }
+          const auto refused = st->journal.refusal();
           for (std::size_t k = 0; k < batch.parts.size(); ++k) {
             auto& [ctx, part] = batch.parts[k];
             auto answer = [g, k](inbound_results r) {
               g->out[k] = std::move(r);
               if (--g->left == 0) g->rp.deliver(std::move(g->out));
             };
-            if (auto* p = st->find(ctx.business))
+            if (refused)
+              answer(inbound_results(part.items.size(), result<inbound_reply>(*refused)));
+            else if (auto* p = st->find(ctx.business))
               p->inbound(ctx, part, std::move(answer));
             else
               answer(inbound_results(part.items.size(), no_business<inbound_reply>()));

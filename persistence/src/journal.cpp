@@ -204,6 +204,7 @@ void journal_writer::enqueue(pending p) {
   }
   queued_records_ += p.records;
   queued_bytes_ += p.bytes;
+  update_admission_locked();
   ++enqueued_entries_;
   queue_.push_back(std::move(p));
   const bool wake = writer_waiting_;
@@ -243,6 +244,7 @@ void journal_writer::run() {
       }
       queued_records_ -= records;
       queued_bytes_ -= bytes;
+      update_admission_locked();
       first = next_seq_;
     }
 
@@ -279,6 +281,7 @@ void journal_writer::run() {
         queue_.clear();
         queued_records_ = 0;
         queued_bytes_ = 0;
+        update_admission_locked();
       }
     }
 
@@ -380,6 +383,16 @@ status journal_writer::close() {
   std::lock_guard<std::mutex> lock(mu_);
   if (failed_) return *failed_;
   return unit{};
+}
+
+void journal_writer::update_admission_locked() noexcept {
+  journal_admission a = journal_admission::open;
+  if (failed_)
+    a = journal_admission::failed;
+  else if (queued_records_ * 2 >= options_.max_queued_records ||
+           queued_bytes_ * 2 >= options_.max_queued_bytes)
+    a = journal_admission::busy;
+  admission_.store(static_cast<std::uint8_t>(a), std::memory_order_relaxed);
 }
 
 std::optional<error> journal_writer::failure() const {

@@ -4,6 +4,7 @@
 
 #include "msgcenter/core/inbox.hpp"
 #include "msgcenter/persistence/codec.hpp"
+#include "msgcenter/persistence/directory_lock.hpp"
 #include "msgcenter/persistence/kv_store.hpp"
 #include "msgcenter/persistence/message_history.hpp"
 #include "msgcenter/persistence/schema.hpp"
@@ -123,6 +124,7 @@ result<T> decode_as(std::string_view bytes, std::string_view where) {
 void fold_record(recovered_state& state, record r) { fold(state, std::move(r), nullptr); }
 
 struct store::impl {
+  directory_lock lock;  ///< first in, last out: held while anything else is open
   std::unique_ptr<env> environment;
   std::unique_ptr<journal_writer> journal;
   std::optional<kv_store> directory_db, contacts_db, consent_db, conversations_db, inboxes_db,
@@ -273,11 +275,14 @@ store::~store() {
 result<std::unique_ptr<store>> store::open(const std::string& dir, const store_options& options) {
   env_options eo;
   eo.map_size = options.map_size;
-  auto e = env::open(dir, eo);
+  auto e = env::open(dir, eo);  // creates `dir`; LMDB allows a second process here
   if (!e) return e.error();
+  auto lock = directory_lock::acquire(dir);
+  if (!lock) return lock.error();
   std::unique_ptr<store> s(new store());
   s->impl_ = std::make_unique<impl>();
   auto& p = *s->impl_;
+  p.lock = std::move(lock.value());
   p.environment = std::make_unique<env>(std::move(e.value()));
   auto open_db = [&](std::optional<kv_store>& slot, std::string_view name) -> status {
     auto db = kv_store::open(*p.environment, name);
@@ -329,6 +334,10 @@ void store::append(std::string record, std::function<void(status)> done) {
 
 status store::flush() { return impl_->journal->flush(); }
 
+journal_admission store::admission() const noexcept {
+  return impl_->journal ? impl_->journal->admission() : journal_admission::failed;
+}
+
 store_stats store::stats() const {
   return store_stats{impl_->journal->stats(), impl_->snapshot_seq};
 }
@@ -337,6 +346,7 @@ status store::close() {
   if (!impl_->journal) return unit{};
   auto s = impl_->journal->close();
   impl_->journal.reset();
+  impl_->lock = directory_lock{};  // no more writes: another process may open the directory
   return s;
 }
 

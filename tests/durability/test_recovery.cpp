@@ -270,5 +270,50 @@ TEST(Durability, FailedCommit_AcknowledgesNothing_AndStopsAcknowledging) {
   EXPECT_FALSE(lost->duplicate) << "the refused message was not stored";
 }
 
+// Security review H4: after a failed commit the engine answers nothing from memory. A
+// carrier's retry of the refused MessageSid is refused again (never `duplicate` for what was
+// never durable), reads do not show it, and after a restart the retry is accepted as new.
+TEST(Durability, FailedCommit_ARetryIsNeverADuplicate_AndNothingOfItIsShown) {
+  scratch dir;
+  std::atomic<bool> fail{false};
+  {
+    options o;
+    o.data_dir = dir.path();
+    o.commit_hook = [&] { return fail.load() ? EIO : 0; };
+    auto mc = std::move(message_center::open(o).value());
+    ASSERT_TRUE(mc->business_put({"b"}, {"Biz", "US", "", {}}).ok());
+    ASSERT_TRUE(mc->number_put({"b"}, {"+12025550100", "x"}).ok());
+    ASSERT_TRUE(mc->staff_put({"b"}, {"ana", "Ana", bit(right::view_messages), {}, false}).ok());
+    ASSERT_TRUE(mc->health().ok());
+    fail = true;
+    auto first =
+        mc->inbound({"b"}, {"+12025550143", "+12025550100", "lost", {}, "SM9", std::nullopt});
+    ASSERT_FALSE(first.ok());
+    EXPECT_EQ(first.error().code, errc::unavailable);
+    fail = false;  // the disk is back, but what was refused stays refused until a restart
+    auto retry =
+        mc->inbound({"b"}, {"+12025550143", "+12025550100", "lost", {}, "SM9", std::nullopt});
+    ASSERT_FALSE(retry.ok()) << "a retry answered from memory would call it a duplicate";
+    EXPECT_EQ(retry.error().code, errc::unavailable);
+    auto listed = mc->inbox_list({"b", "ana"}, {});
+    ASSERT_FALSE(listed.ok()) << "the refused message must not be shown either";
+    EXPECT_EQ(listed.error().code, errc::unavailable);
+    auto staff = mc->staff_put({"b"}, {"eve", "Eve", bit(right::view_messages), {}, false});
+    ASSERT_FALSE(staff.ok());
+    EXPECT_FALSE(mc->health().ok());
+  }
+  auto mc = open_at(dir.path());
+  ASSERT_TRUE(mc);
+  EXPECT_TRUE(mc->health().ok());
+  auto page = mc->inbox_list({"b", "ana"}, {});
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  EXPECT_TRUE(page->rows.empty()) << "nothing of the refused message survived";
+  auto retry =
+      mc->inbound({"b"}, {"+12025550143", "+12025550100", "lost", {}, "SM9", std::nullopt});
+  ASSERT_TRUE(retry.ok()) << retry.error().message;
+  EXPECT_FALSE(retry->duplicate) << "the retry after the fault is accepted as new";
+  EXPECT_FALSE(mc->inbox_badge({"b", "eve"}).ok()) << "the refused staff member does not exist";
+}
+
 }  // namespace
 }  // namespace msgcenter::testing

@@ -354,6 +354,7 @@ TEST_F(JournalTest, InjectedCommitFailure_NothingAcknowledgedAndWriterStaysFaile
       EXPECT_EQ(r.error().code, errc::unavailable);
     }
 
+    EXPECT_EQ(w->admission(), journal_admission::failed) << "callers refuse new work up front";
     // The disk is fine again, but the writer never retries as if nothing happened.
     fail = false;
     auto later = append_sync(*w, "after failure");
@@ -461,7 +462,13 @@ TEST_F(JournalTest, FullQueue_AnswersOverloadedImmediately) {
   };
   w->append("held in commit", count_ok);
   in_commit.get_future().wait();  // the writer took it out of the queue
-  for (int i = 0; i < 10; ++i) w->append("queued", count_ok);
+  EXPECT_EQ(w->admission(), journal_admission::open);
+  for (int i = 0; i < 4; ++i) w->append("queued", count_ok);
+  EXPECT_EQ(w->admission(), journal_admission::open) << "4 of 10 queued";
+  w->append("queued", count_ok);
+  // Half full: new work is turned away up front while what was admitted still fits.
+  EXPECT_EQ(w->admission(), journal_admission::busy);
+  for (int i = 0; i < 5; ++i) w->append("queued", count_ok);
   bool called = false;
   errc code{};
   w->append("one too many", [&](result<std::uint64_t> r) {
@@ -475,6 +482,7 @@ TEST_F(JournalTest, FullQueue_AnswersOverloadedImmediately) {
   release.set_value();
   ASSERT_TRUE(w->flush());
   EXPECT_EQ(ok.load(), 11);
+  EXPECT_EQ(w->admission(), journal_admission::open) << "drained";
   // Space again: accepted.
   EXPECT_TRUE(append_sync(*w, "fits again"));
 }

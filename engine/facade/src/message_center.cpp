@@ -35,6 +35,17 @@ class store_port : public actors::journal_port {
   void append(std::string record, std::function<void(status)> done) override {
     store_.append(std::move(record), std::move(done));
   }
+  actors::admission admit() const noexcept override {
+    switch (store_.admission()) {
+      case persistence::journal_admission::open:
+        return actors::admission::open;
+      case persistence::journal_admission::busy:
+        return actors::admission::busy;
+      case persistence::journal_admission::failed:
+        break;
+    }
+    return actors::admission::failed;
+  }
 
  private:
   persistence::store& store_;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -17,11 +18,17 @@
 
 namespace msgcenter::actors {
 
+/// Whether a journal takes new work (persistence::journal_admission).
+enum class admission : std::uint8_t { open, busy, failed };
+
 /// Where records go. Thread-safe; `done` runs exactly once, on any thread.
 class journal_port {
  public:
   virtual ~journal_port() = default;
   virtual void append(std::string record, std::function<void(status)> done) = 0;
+  /// Asked before any work changes state: `busy` and `failed` refuse it up front, so a
+  /// refused operation leaves nothing in memory. Cheap (called for every request).
+  [[nodiscard]] virtual admission admit() const noexcept { return admission::open; }
 };
 
 /// The acknowledgement of one record, posted back to the actor that wrote it.
@@ -45,6 +52,24 @@ class durability {
       : self_(self), port_(std::move(port)) {}
 
   [[nodiscard]] bool durable() const noexcept { return port_ != nullptr; }
+
+  /// The refusal for new work, if the journal takes none now: `overloaded` while its queue
+  /// is half full, `unavailable` for good once a commit failed (fail-stop: answering from
+  /// memory then could acknowledge, or call a duplicate, what never became durable).
+  [[nodiscard]] std::optional<error> refusal() const {
+    if (!port_) return std::nullopt;
+    switch (port_->admit()) {
+      case admission::open:
+        return std::nullopt;
+      case admission::busy:
+        return make_error(errc::overloaded, "the journal is behind; retry later");
+      case admission::failed:
+        return make_error(errc::unavailable,
+                          "the journal stopped after a failed commit: nothing is taken until "
+                          "the engine is restarted");
+    }
+    return std::nullopt;
+  }
 
   /// Writes `record`, then runs `then` on this actor with the outcome.
   void write(std::string record, std::function<void(status)> then) {

@@ -17,6 +17,7 @@
 // writer never reuses a sequence.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -58,7 +59,10 @@ struct journal_options {
   /// See max_group_records.
   std::size_t max_group_bytes = std::size_t{8} << 20;
   /// Queue bounds (waiting records, not the group being committed). Beyond them append
-  /// answers errc::overloaded at once.
+  /// answers errc::overloaded at once. admission() says `busy` from half of them on: callers
+  /// that check it before they change anything (the engine's shards) refuse new work while
+  /// the records of work already admitted still fit, so an admitted operation's records are
+  /// never refused for a full queue.
   std::size_t max_queued_records = 1'000'000;
   std::size_t max_queued_bytes = std::size_t{256} << 20;
   /// Largest accepted payload; larger ones answer errc::invalid_argument.
@@ -72,6 +76,13 @@ struct journal_options {
   /// mdb_txn_commit; a nonzero return value (an LMDB or errno code, e.g. EIO or
   /// MDB_MAP_FULL) is treated as the commit's result and the transaction is aborted instead.
   std::function<int()> commit_hook;
+};
+
+/// What a writer says about new work (journal_writer::admission).
+enum class journal_admission : std::uint8_t {
+  open,    ///< take it
+  busy,    ///< the queue is half full: refuse new work with `overloaded` (retry later)
+  failed,  ///< a commit failed: the writer acknowledges nothing any more (`unavailable`)
 };
 
 /// Counters for metrics; a consistent snapshot taken under the writer's lock.
@@ -144,6 +155,11 @@ class journal_writer {
   /// The error that stopped the writer, if any.
   [[nodiscard]] std::optional<error> failure() const;
 
+  /// Whether new work should be taken (a lock-free read, for every request of a shard).
+  [[nodiscard]] journal_admission admission() const noexcept {
+    return static_cast<journal_admission>(admission_.load(std::memory_order_relaxed));
+  }
+
   [[nodiscard]] journal_stats stats() const;
 
   /// Sequence the next durable record will get.
@@ -171,6 +187,9 @@ class journal_writer {
   journal_options options_;
 
   mutable std::mutex mu_;
+  /// journal_admission, updated under mu_ whenever the queue or the failure changes.
+  std::atomic<std::uint8_t> admission_{0};
+  void update_admission_locked() noexcept;
   std::condition_variable work_cv_;  // writer waits for work
   std::condition_variable done_cv_;  // flush waits for completions
   std::deque<pending> queue_;

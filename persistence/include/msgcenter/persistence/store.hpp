@@ -86,6 +86,8 @@ class store {
   /// Blocks until everything appended so far is durable. Errors: unavailable.
   [[nodiscard]] status flush();
   [[nodiscard]] store_stats stats() const;
+  /// The journal's journal_writer::admission() (failed once closed).
+  [[nodiscard]] journal_admission admission() const noexcept;
   /// Drains the journal and closes the environment. Errors: unavailable.
   [[nodiscard]] status close();
 
