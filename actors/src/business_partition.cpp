@@ -1598,14 +1598,37 @@ result<export_reply> business_partition::export_csv(const op_context& ctx, expor
     const message* m;
     const conversation_entity* conv;
   };
+  // One page: the `limit` messages after `after`, by id, merged from every conversation
+  // (each one's messages are in id order): O(conversations x log + limit x log) per page.
+  const std::size_t limit = std::max<std::size_t>(1, req.limit);
+  using cursor = std::pair<const message*, const message*>;  // next, end
+  auto later = [](const std::pair<cursor, const conversation_entity*>& a,
+                  const std::pair<cursor, const conversation_entity*>& b) {
+    return a.first.first->id > b.first.first->id;
+  };
+  std::vector<std::pair<cursor, const conversation_entity*>> heap;
+  for (auto* c : convs) {
+    const auto& ms = c->state.messages();
+    auto from = std::upper_bound(ms.begin(), ms.end(), req.after,
+                                 [](message_id id, const message& m) { return id < m.id; });
+    if (from != ms.end()) heap.push_back({{&*from, ms.data() + ms.size()}, c});
+  }
+  std::make_heap(heap.begin(), heap.end(), later);
   std::vector<row_ref> rows;
-  for (auto* c : convs)
-    for (auto& m : c->state.messages()) rows.push_back({&m, c});
-  std::sort(rows.begin(), rows.end(),
-            [](const row_ref& a, const row_ref& b) { return a.m->id < b.m->id; });
+  while (!heap.empty() && rows.size() < limit) {
+    std::pop_heap(heap.begin(), heap.end(), later);
+    auto& [cur, conv] = heap.back();
+    rows.push_back({cur.first, conv});
+    if (++cur.first == cur.second)
+      heap.pop_back();
+    else
+      std::push_heap(heap.begin(), heap.end(), later);
+  }
+  const message_id next = heap.empty() || rows.empty() ? 0 : rows.back().m->id;
   const auto& tz = dir_->settings.timezone;
   csv_writer w;
-  w.row(std::vector<std::string_view>(std::begin(kExportColumns), std::end(kExportColumns)));
+  if (req.after == 0)
+    w.row(std::vector<std::string_view>(std::begin(kExportColumns), std::end(kExportColumns)));
   for (auto& r : rows) {
     auto when = format_local_time(r.m->at, tz);
     auto id = message_key(r.m->id);
@@ -1628,7 +1651,7 @@ result<export_reply> business_partition::export_csv(const op_context& ctx, expor
            in ? number : phone, to_string(r.m->dir), to_string(r.m->kind), to_string(r.m->status),
            body});
   }
-  return export_reply{w.take()};
+  return export_reply{w.take(), next};
 }
 
 }  // namespace msgcenter::actors

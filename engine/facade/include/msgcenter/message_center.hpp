@@ -146,6 +146,9 @@ class message_center {
   result<std::vector<alert>> alerts_list(const op_context& ctx, alerts_list_request req);
   result<unit> alerts_ack(const op_context& ctx, alerts_ack_request req);
   result<history_reply> contact_history(const op_context& ctx, history_request req);
+  /// The whole export, fetched page by page (req.limit messages a page; req.after is
+  /// ignored): each page is a short turn of the business's shard, so other businesses are
+  /// answered meanwhile.
   result<export_reply> export_csv(const op_context& ctx, export_request req);
 
   // Asynchronous forms: the same operations, answered through a future.

@@ -210,11 +210,20 @@ struct history_reply {
   std::vector<message> messages;  ///< newest first
 };
 
+/// Messages per page of an export (the facade asks page after page, so one large export is
+/// many short turns of its shard: other businesses are answered between them).
+inline constexpr std::size_t kExportPageMessages = 5000;
+
 struct export_request {
   std::optional<conversation_id> conversation;
+  /// Paging (message_center::export_csv pages by itself; these are for the engine's turns):
+  /// the messages after this id (0: from the first, with the header row), at most `limit`.
+  message_id after = 0;
+  std::size_t limit = kExportPageMessages;
 };
 struct export_reply {
   std::string csv;
+  message_id next = 0;  ///< the `after` of the next page; 0 when this was the last
 };
 
 /// The carrier credentials of the business owning a number (webhook signature checks).
