@@ -92,6 +92,7 @@ result<std::unique_ptr<token_store>> token_store::open(std::string path) {
 }
 
 status token_store::save(const table& next) const {
+  if (save_hook_) save_hook_();
   if (path_.empty()) return unit{};
   json list = json::array();
   // Sorted, so the file is stable and diffable.
@@ -134,7 +135,7 @@ result<std::string> token_store::issue(const std::string& business, const std::s
   const std::string hash = crypto::sha256_hex(token);
   std::vector<std::string> dropped;
   {
-    std::unique_lock lock(mutex_);
+    std::lock_guard<std::mutex> writing(write_mutex_);  // one writer; readers go on
     table next = by_hash_;
     next.emplace(hash,
                  entry{{business, staff, credential_kind::staff}, {}, now_ms(), last_order_ + 1});
@@ -150,7 +151,7 @@ result<std::string> token_store::issue(const std::string& business, const std::s
       dropped.push_back(mine[i].second);
     }
     if (auto saved = save(next); !saved) return saved.error();
-    by_hash_.swap(next);
+    publish(next);
     ++last_order_;
   }
   if (!dropped.empty()) notify(dropped);
@@ -166,7 +167,7 @@ result<std::pair<std::string, std::string>> token_store::issue_key(const std::st
       return make_error(errc::invalid_argument, "a key's `name` is printable ASCII");
   const std::string key = "mck_" + crypto::base64url(crypto::random_bytes(32));
   const std::string hash = crypto::sha256_hex(key);
-  std::unique_lock lock(mutex_);
+  std::lock_guard<std::mutex> writing(write_mutex_);  // one writer; readers go on
   std::size_t keys = 0;
   for (const auto& [h, e] : by_hash_)
     keys += e.owner.kind == credential_kind::automation && e.owner.business == business;
@@ -178,7 +179,7 @@ result<std::pair<std::string, std::string>> token_store::issue_key(const std::st
   next.emplace(hash,
                entry{{business, "", credential_kind::automation}, name, now_ms(), last_order_ + 1});
   if (auto saved = save(next); !saved) return saved.error();
-  by_hash_.swap(next);
+  publish(next);
   ++last_order_;
   return std::make_pair(key, token_id_of(hash));
 }
@@ -209,6 +210,16 @@ bool token_store::valid_hash(const std::string& hash) const {
   return by_hash_.count(hash) > 0;
 }
 
+void token_store::publish(table& next) {
+  std::unique_lock lock(mutex_);  // only for the swap: lookups never wait for a file write
+  by_hash_.swap(next);
+}
+
+void token_store::set_save_hook(std::function<void()> hook) {
+  std::lock_guard<std::mutex> writing(write_mutex_);
+  save_hook_ = std::move(hook);
+}
+
 void token_store::on_revoked(revocation_listener listener) {
   std::lock_guard<std::mutex> guard(listener_mutex_);
   listener_ = std::move(listener);
@@ -223,7 +234,7 @@ template <class Match>
 result<std::size_t> token_store::remove_where(Match match) {
   std::vector<std::string> removed;
   {
-    std::unique_lock lock(mutex_);
+    std::lock_guard<std::mutex> writing(write_mutex_);  // one writer; readers go on
     table next = by_hash_;
     for (auto it = next.begin(); it != next.end();) {
       if (match(it->first, it->second)) {
@@ -235,7 +246,7 @@ result<std::size_t> token_store::remove_where(Match match) {
     }
     if (removed.empty()) return std::size_t{0};
     if (auto saved = save(next); !saved) return saved.error();
-    by_hash_.swap(next);
+    publish(next);
   }
   notify(removed);
   return removed.size();

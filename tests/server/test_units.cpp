@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <nlohmann/json.hpp>
 
 #include "msgcenter/server/form.hpp"
@@ -266,6 +268,58 @@ TEST(ServerTokenStore, File_SurvivesReopen_HoldsOnlyHashes) {
   EXPECT_EQ(owner->staff, "ana");
   EXPECT_FALSE(again.value()->find(revoked));
   EXPECT_NE(access((path + ".tmp").c_str(), F_OK), 0) << "no temporary file left behind";
+  std::remove(path.c_str());
+  rmdir(dir.c_str());
+}
+
+// Security review L3: a change holds no lock lookups need while its file is written, so a
+// slow disk delays other changes, never a request's authentication.
+TEST(ServerTokenStore, LookupsGoOn_WhileAChangeIsBeingWritten) {
+  token_store store;
+  const std::string ana = store.issue("spa", "ana").value();
+  std::promise<void> writing, release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> hold{true};
+  store.set_save_hook([&] {
+    if (hold.exchange(false)) {
+      writing.set_value();
+      released.wait();
+    }
+  });
+  auto change = std::async(std::launch::async, [&] { return store.revoke("spa", "ana"); });
+  writing.get_future().wait();  // the revocation is writing its file now
+  auto lookup = std::async(std::launch::async, [&] { return store.find(ana).has_value(); });
+  ASSERT_EQ(lookup.wait_for(std::chrono::seconds(10)), std::future_status::ready)
+      << "a lookup waited for the file write";
+  EXPECT_TRUE(lookup.get()) << "until the change is saved, the token is still valid";
+  release.set_value();
+  ASSERT_EQ(change.get().value(), 1u);
+  EXPECT_FALSE(store.find(ana)) << "once saved, it is revoked";
+}
+
+TEST(ServerTokenStore, KeysAndTokens_SurviveReopen_AsTheirOwnKind) {
+  auto dir = temp_dir();
+  const std::string path = dir + "/tokens.json";
+  std::string key;
+  {
+    auto store = token_store::open(path);
+    ASSERT_TRUE(store.ok());
+    key = store.value()->issue_key("spa", "crm").value().first;
+    ASSERT_TRUE(store.value()->issue("spa", "ana").ok());
+  }
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.find(key), std::string::npos) << "the key itself is never stored";
+  auto again = token_store::open(path);
+  ASSERT_TRUE(again.ok());
+  auto owner = again.value()->find(key);
+  ASSERT_TRUE(owner);
+  EXPECT_EQ(owner->kind, credential_kind::automation);
+  EXPECT_EQ(owner->business, "spa");
+  EXPECT_TRUE(owner->staff.empty());
+  ASSERT_EQ(again.value()->list_keys("spa").size(), 1u);
+  EXPECT_EQ(again.value()->list_keys("spa")[0].name, "crm");
+  EXPECT_TRUE(again.value()->list("spa", "").empty()) << "keys are not listed as tokens";
   std::remove(path.c_str());
   rmdir(dir.c_str());
 }

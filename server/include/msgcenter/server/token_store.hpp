@@ -98,6 +98,10 @@ class token_store {
   /// Sets the one revocation listener (replacing any earlier one; empty to clear).
   void on_revoked(revocation_listener listener);
 
+  /// Tests only: called by every change before its file is written (e.g. to hold a write
+  /// while lookups go on). Empty in production.
+  void set_save_hook(std::function<void()> hook);
+
   /// The live tokens of (business, staff), oldest first.
   [[nodiscard]] std::vector<token_info> list(const std::string& business,
                                              const std::string& staff) const;
@@ -119,14 +123,20 @@ class token_store {
   };
   using table = std::unordered_map<std::string, entry>;  ///< hex SHA-256 -> owner
 
+  /// Writes `next` to the file. Called with write_mutex_ held and mutex_ free: a slow disk
+  /// delays other changes, never a lookup (security review L3).
   [[nodiscard]] status save(const table& next) const;
+  /// Makes `next` the live table (a swap under mutex_); `next` gets the old one.
+  void publish(table& next);
   /// Removes the entries `match` selects, saves, and tells the listener. Returns how many.
   template <class Match>
   result<std::size_t> remove_where(Match match);
   void notify(const std::vector<std::string>& hashes) const;
 
   std::string path_;
-  mutable std::shared_mutex mutex_;
+  mutable std::shared_mutex mutex_;  ///< guards by_hash_ for lookups and the swap
+  std::mutex write_mutex_;           ///< one change at a time (issue, revoke), file write included
+  std::function<void()> save_hook_;
   mutable std::mutex listener_mutex_;
   revocation_listener listener_;
   table by_hash_;
