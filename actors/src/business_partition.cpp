@@ -9,6 +9,7 @@
 #include "msgcenter/core/alert_recipients.hpp"
 #include "msgcenter/core/assignment.hpp"
 #include "msgcenter/core/csv.hpp"
+#include "msgcenter/core/event_resume.hpp"
 #include "msgcenter/core/lead.hpp"
 #include "msgcenter/core/media.hpp"
 #include "msgcenter/core/operation_rights.hpp"
@@ -122,6 +123,11 @@ std::uint16_t business_partition::add_inbox(const std::string& staff) {
   if (auto it = inbox_no_.find(staff); it != inbox_no_.end()) return it->second;
   auto no = static_cast<std::uint16_t>(inboxes_.size());
   inboxes_.push_back(std::make_unique<inbox_entity>(staff));
+  // Ids of this run start above every id of an earlier one: the microsecond clock.
+  inboxes_.back()->first_seq = inboxes_.back()->next_seq =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
   staff_of_.push_back(dir_->find_staff(staff));
   inbox_no_.emplace(staff, no);
   sees_all_.push_back(sees_everything(no));
@@ -1513,10 +1519,24 @@ result<std::uint64_t> business_partition::subscribe(const op_context& ctx, inbox
   if (!who) return who.error();
   auto* inbox = inbox_of(ctx.as);
   if (!inbox) return make_error(errc::permission_denied, "unknown staff member `" + ctx.as + "`");
-  // Replay what the subscriber missed, then keep it posted.
-  if (sub.after_seq > 0)
-    for (auto& ev : inbox->recent)
-      if (ev.seq > sub.after_seq) self_->send(sub.subscriber, ev);
+  // Replay what the subscriber missed, or tell it to refetch; then keep it posted.
+  const event_window window{inbox->first_seq, inbox->next_seq - 1,
+                            inbox->recent.empty() ? 0 : inbox->recent.front().seq};
+  switch (plan_resume(sub.after_seq, window)) {
+    case resume_plan::fresh:
+      break;
+    case resume_plan::replay:
+      for (auto& ev : inbox->recent)
+        if (ev.seq > sub.after_seq) self_->send(sub.subscriber, ev);
+      break;
+    case resume_plan::reset: {
+      staff_event reset;
+      reset.kind = event_kind::reset;
+      reset.seq = inbox->next_seq - 1;  // resuming after it misses nothing more
+      self_->send(sub.subscriber, reset);
+      break;
+    }
+  }
   self_->monitor(sub.subscriber);
   inbox->subscribers.push_back(sub.subscriber);
   inbox->logging = true;

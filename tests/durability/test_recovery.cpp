@@ -4,7 +4,9 @@
 #include <lmdb.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <random>
 
 #include "engine_dump.hpp"
@@ -313,6 +315,60 @@ TEST(Durability, FailedCommit_ARetryIsNeverADuplicate_AndNothingOfItIsShown) {
   ASSERT_TRUE(retry.ok()) << retry.error().message;
   EXPECT_FALSE(retry->duplicate) << "the retry after the fault is accepted as new";
   EXPECT_FALSE(mc->inbox_badge({"b", "eve"}).ok()) << "the refused staff member does not exist";
+}
+
+// Issue 10 / security review L1: a client resuming with the Last-Event-ID it had before a
+// restart is told to refetch (`reset`), never handed silently fewer events; and ids of the
+// new run are above every id of the old one, so none is mistaken for a duplicate.
+TEST(Durability, ResumingAcrossARestart_GetsAReset_AndLargerIds) {
+  scratch dir;
+  struct seen {
+    std::mutex m;
+    std::condition_variable cv;
+    std::vector<staff_event> events;
+  };
+  auto collect = [](seen& s) {
+    return [&s](const staff_event& ev) {
+      std::lock_guard<std::mutex> g(s.m);
+      s.events.push_back(ev);
+      s.cv.notify_all();
+    };
+  };
+  auto wait_for = [](seen& s, std::size_t n) {
+    std::unique_lock<std::mutex> lock(s.m);
+    return s.cv.wait_for(lock, std::chrono::seconds(5), [&] { return s.events.size() >= n; });
+  };
+  std::uint64_t last_before = 0;
+  {
+    auto mc = open_at(dir.path());
+    ASSERT_TRUE(mc->business_put({"b"}, {"Biz", "US", "", {}}).ok());
+    ASSERT_TRUE(mc->number_put({"b"}, {"+12025550100", "x"}).ok());
+    ASSERT_TRUE(mc->staff_put({"b"}, {"ana", "Ana", bit(right::view_messages), {}, false}).ok());
+    seen before;
+    auto sub = mc->subscribe({"b", "ana"}, collect(before));
+    ASSERT_TRUE(sub.ok());
+    ASSERT_TRUE(
+        mc->inbound({"b"}, {"+12025550142", "+12025550100", "one", {}, "SM1", std::nullopt}).ok());
+    ASSERT_TRUE(wait_for(before, 1));
+    std::lock_guard<std::mutex> g(before.m);
+    last_before = before.events.back().seq;
+  }
+  auto mc = open_at(dir.path());
+  ASSERT_TRUE(mc);
+  seen after;
+  auto sub = mc->subscribe({"b", "ana"}, collect(after), last_before);
+  ASSERT_TRUE(sub.ok()) << sub.error().message;
+  ASSERT_TRUE(wait_for(after, 1));
+  {
+    std::lock_guard<std::mutex> g(after.m);
+    EXPECT_EQ(after.events.front().kind, event_kind::reset) << "refetch: the old events are gone";
+  }
+  ASSERT_TRUE(
+      mc->inbound({"b"}, {"+12025550143", "+12025550100", "two", {}, "SM2", std::nullopt}).ok());
+  ASSERT_TRUE(wait_for(after, 2));
+  std::lock_guard<std::mutex> g(after.m);
+  EXPECT_GT(after.events.back().seq, last_before) << "the new run's ids are above the old run's";
+  EXPECT_NE(after.events.back().kind, event_kind::reset);
 }
 
 }  // namespace

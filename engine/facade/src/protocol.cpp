@@ -612,6 +612,8 @@ json to_json(const staff_event& ev) {
     case event_kind::alert:
       j["alert"] = ev.alert_value ? to_json(*ev.alert_value) : json(nullptr);
       break;
+    case event_kind::reset:
+      break;  // nothing but the instruction to refetch
   }
   return j;
 }

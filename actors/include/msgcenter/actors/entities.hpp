@@ -35,6 +35,9 @@ struct inbox_entity {
   staff_inbox own;
   std::vector<caf::actor> subscribers;
   std::deque<staff_event> recent;  ///< the last kEventsKept events, for resume
+  /// Event ids: consecutive from first_seq, which is above every id of an earlier run
+  /// (event_resume.hpp).
+  std::uint64_t first_seq = 1;
   std::uint64_t next_seq = 1;
   /// Events are kept from the first subscription on: an inbox nobody ever watched (bulk
   /// ingest, staff offline since the start) does not pay for building them.

@@ -242,7 +242,9 @@ struct authorize_request {
 
 // ---- real time -----------------------------------------------------------------------
 
-enum class event_kind : std::uint8_t { message, conversation, badge, alert };
+/// `reset`: the events a resuming subscriber missed cannot be replayed (too many, or from
+/// before a restart): refetch the list and the badge (protocol.md, "Live events").
+enum class event_kind : std::uint8_t { message, conversation, badge, alert, reset };
 const char* to_string(event_kind k) noexcept;
 
 /// One event of a staff member's stream. `seq` increases by one per event of that staff
