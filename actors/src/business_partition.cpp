@@ -1129,6 +1129,10 @@ caf::result<result<unit>> business_partition::staff_put(const op_context& ctx,
                                                         staff_put_request& req) {
   if (auto ok = may_administer(*dir_, ctx.as); !ok) return result<unit>(ok.error());
   if (req.staff.empty()) return fail<unit>(errc::invalid_argument, "`staff` is required");
+  if (!dir_->find_staff(req.staff) && dir_->staff.size() >= kMaxStaffPerBusiness)
+    return fail<unit>(
+        errc::invalid_argument,
+        "a business has at most " + std::to_string(kMaxStaffPerBusiness) + " staff members");
   auto rp = self_->make_response_promise<result<unit>>();
   change_directory(
       [&](directory& d) {

@@ -1,6 +1,10 @@
 #include "msgcenter/persistence/store.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 #include "msgcenter/core/inbox.hpp"
 #include "msgcenter/persistence/codec.hpp"
@@ -130,7 +134,53 @@ struct store::impl {
   std::optional<kv_store> directory_db, contacts_db, consent_db, conversations_db, inboxes_db,
       meta_db;
   std::optional<message_history> messages_db;
-  std::uint64_t snapshot_seq = 0;
+  std::atomic<std::uint64_t> snapshot_seq{0};
+  /// One fold at a time: compact() and the background checkpoints.
+  std::mutex compact_mutex;
+  // The background checkpointer (start_checkpoints).
+  std::thread checkpointer;
+  std::mutex checkpoint_mutex;
+  std::condition_variable checkpoint_cv;
+  bool checkpoint_stop = false;
+  std::atomic<std::uint64_t> checkpoints{0};
+  std::atomic<std::uint64_t> checkpoint_failures{0};
+
+  /// Folds what the journal has committed past the snapshot into it (compact_mutex held).
+  status fold_journal() {
+    touched t;
+    auto st = recover(&t);
+    if (!st) return st.error();
+    if (st->replayed_records == 0) return unit{};
+    return write_snapshot(st.value(), t, st->last_seq);
+  }
+
+  void run_checkpoints(checkpoint_options o) {
+    std::unique_lock<std::mutex> lock(checkpoint_mutex);
+    while (!checkpoint_stop) {
+      checkpoint_cv.wait_for(lock, o.poll, [&] { return checkpoint_stop; });
+      if (checkpoint_stop) break;
+      const auto last = journal->stats().last_sequence;
+      if (last < snapshot_seq.load() + o.every_records) continue;
+      lock.unlock();
+      {
+        std::lock_guard<std::mutex> folding(compact_mutex);
+        if (fold_journal())
+          ++checkpoints;
+        else
+          ++checkpoint_failures;
+      }
+      lock.lock();
+    }
+  }
+
+  void stop_checkpoints() {
+    {
+      std::lock_guard<std::mutex> guard(checkpoint_mutex);
+      checkpoint_stop = true;
+    }
+    checkpoint_cv.notify_all();
+    if (checkpointer.joinable()) checkpointer.join();
+  }
 
   result<std::uint64_t> read_snapshot_seq() {
     auto v = meta_db->get(kSnapshotSeqKey);
@@ -316,11 +366,15 @@ result<recovered_state> store::recover() { return impl_->recover(nullptr); }
 
 status store::compact() {
   if (auto s = impl_->journal->flush(); !s) return s;
-  touched t;
-  auto st = impl_->recover(&t);
-  if (!st) return st.error();
-  if (st->replayed_records == 0) return unit{};
-  return impl_->write_snapshot(st.value(), t, st->last_seq);
+  std::lock_guard<std::mutex> folding(impl_->compact_mutex);
+  return impl_->fold_journal();
+}
+
+status store::start_checkpoints(checkpoint_options options) {
+  if (impl_->checkpointer.joinable() || !impl_->journal)
+    return make_error(errc::invalid_argument, "checkpoints are running already");
+  impl_->checkpointer = std::thread([p = impl_.get(), options] { p->run_checkpoints(options); });
+  return unit{};
 }
 
 void store::append(std::string record, std::function<void(status)> done) {
@@ -339,10 +393,12 @@ journal_admission store::admission() const noexcept {
 }
 
 store_stats store::stats() const {
-  return store_stats{impl_->journal->stats(), impl_->snapshot_seq};
+  return store_stats{impl_->journal->stats(), impl_->snapshot_seq.load(), impl_->checkpoints.load(),
+                     impl_->checkpoint_failures.load()};
 }
 
 status store::close() {
+  impl_->stop_checkpoints();  // before the journal goes: it folds what the journal holds
   if (!impl_->journal) return unit{};
   auto s = impl_->journal->close();
   impl_->journal.reset();

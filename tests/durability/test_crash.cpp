@@ -93,8 +93,11 @@ std::vector<std::string> run_and_kill(const std::string& dir, std::uint64_t firs
 }
 
 TEST(CrashTest, HundredKills_NoAcknowledgedMessageLostOrDuplicated) {
-  auto base = fs::temp_directory_path() / "msgcenter-crash";
-  fs::remove_all(base);
+  // A directory of its own: two runs of this test at once (another checkout's, or a second
+  // ctest) must not share a store (the store's lock file refuses that).
+  std::string tmpl = (fs::temp_directory_path() / "msgcenter-crash-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+  const fs::path base = tmpl;
   std::mt19937 rng(20261121);
   std::uniform_int_distribution<int> delay_ms(5, 80);
   constexpr int kDirs = 10;
@@ -156,6 +159,7 @@ TEST(CrashTest, HundredKills_NoAcknowledgedMessageLostOrDuplicated) {
     fs::remove_all(dir);
   }
   EXPECT_GT(total_acked, 1000u) << "the children must have acknowledged real work before dying";
+  fs::remove_all(base);
   std::cout << "[ crash    ] 100 kills, " << total_acked << " acknowledged messages checked\n";
 }
 

@@ -142,7 +142,15 @@ struct message_center::impl {
   /// reply (or failed<Reply>() when the target could not answer).
   template <class Reply, class... Ts>
   void ask_then(caf::actor target, std::function<void(Reply)> done, Ts... xs) {
+    // Counted before `closed` is read (both sequentially consistent): close() either waits
+    // for this call or this call sees it closing, never neither (security review L9), so no
+    // request is handed to a caller actor that close() is about to stop.
     ++in_flight;
+    if (closed) {
+      --in_flight;
+      done(failed<Reply>(caf::error{}));
+      return;
+    }
     auto args = std::make_shared<std::tuple<Ts...>>(std::move(xs)...);
     auto* self_impl = this;
     caller_job job{
@@ -232,6 +240,11 @@ result<std::unique_ptr<message_center>> message_center::open(options opts) {
     for (auto& f : hosted) f.get();
     p->recovered_records = recovered->replayed_records;
     if (auto s = p->store->compact(); !s) return s.error();
+    if (p->opts.checkpoint_every_records > 0) {
+      persistence::checkpoint_options co;
+      co.every_records = p->opts.checkpoint_every_records;
+      if (auto s = p->store->start_checkpoints(co); !s) return s.error();
+    }
   }
   if (p->shards.empty()) p->start_shards();
   return std::unique_ptr<message_center>(new message_center(std::move(p)));

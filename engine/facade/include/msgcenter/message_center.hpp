@@ -47,6 +47,10 @@ struct options {
   /// Accept plain `http://` attachment URLs besides `https://` (media_rules): a lab, or a
   /// gateway on a private network. Off: only https.
   bool allow_http_media = false;
+  /// With data_dir: a checkpoint in the background once the journal holds this many records
+  /// past the snapshot, so the journal and the time to recover stay bounded while the
+  /// engine runs. 0: only at open and close.
+  std::uint64_t checkpoint_every_records = 200000;
   /// Largest inbound batch accepted by ingest(); larger ones answer invalid_argument.
   std::size_t max_batch = 10000;
   /// Tests only: called in place of each journal commit; a non-zero LMDB error code makes

@@ -61,6 +61,10 @@ struct text_template {
   std::string body;
 };
 
+/// Most staff members of one business: the engine numbers a business's inboxes with 16 bits
+/// (per-conversation lists of who muted it stay two bytes an entry).
+inline constexpr std::size_t kMaxStaffPerBusiness = 65535;
+
 /// A business's settings, numbers, staff and templates: small, read by every conversation,
 /// so it is shared as an immutable snapshot. Contacts live in contact_book (they are many).
 struct directory {
