@@ -262,15 +262,13 @@ result<folder_counts> conversation_index::counts(const inbox_query& query,
   const bool inbox_pins = plan.include_pinned;
   const bool other_pins = plan.searching;
   folder_counts out;
-  for (const auto& [key, conv] : source_for(q, viewer, dir, plan.foreign_assignee)) {
-    const auto& c = *conv;
-    if (!passes_filters(q, plan.searching, plan.search, plan.min_access, c, *owners(c.id()),
-                        viewer, dir))
-      continue;
+  auto count = [&](const conversation_state& c, const std::vector<std::string>& owners) {
+    if (!passes_filters(q, plan.searching, plan.search, plan.min_access, c, owners, viewer, dir))
+      return;
     const folder f = c.folder_for(c.read_point_for(viewer.id, dir));
     const bool pinned = own.pinned(c.id());
     if (f != folder::archived && (!pinned || inbox_pins)) ++out.inbox;
-    if (pinned && !other_pins) continue;
+    if (pinned && !other_pins) return;
     ++out.all;
     switch (f) {
       case folder::unread:
@@ -286,7 +284,14 @@ result<folder_counts> conversation_index::counts(const inbox_query& query,
         ++out.archived;
         break;
     }
-  }
+  };
+  // Order does not matter for a count: walking the flat table is a third of the cost of
+  // walking the ordered map (no tree nodes, owners inline).
+  const order& source = source_for(q, viewer, dir, plan.foreign_assignee);
+  if (&source == &all_)
+    for (const auto& [id, e] : entries_) count(*e.conv, e.owners);
+  else
+    for (const auto& [key, conv] : source) count(*conv, *owners(conv->id()));
   return out;
 }
 
