@@ -25,16 +25,20 @@ std::unique_ptr<message_center> counts_world(std::int64_t n) {
   (void)mc->business_put(admin, {"Spa", "US", "", {}});
   (void)mc->number_put(admin, {"+12025550100", "downtown"});
   rights_mask all = 0;
-  for (auto r : {right::view_messages, right::manage_messages, right::send_sms,
-                 right::remove_feed, right::export_, right::admin})
+  for (auto r : {right::view_messages, right::manage_messages, right::send_sms, right::remove_feed,
+                 right::export_, right::admin})
     all |= bit(r);
   (void)mc->staff_put(admin, {"ana", "Ana", all, {}, false});
   op_context ana{"spa", "ana", std::nullopt};
   for (std::int64_t start = 0; start < n; start += 10'000) {
     std::vector<inbound_request> batch;
     for (std::int64_t i = start; i < std::min(n, start + 10'000); ++i)
-      batch.push_back({"+1202" + std::to_string(2000000 + i), "+12025550100", "hello", {},
-                       "SM" + std::to_string(i), 1'000'000 + i});
+      batch.push_back({"+1202" + std::to_string(2000000 + i),
+                       "+12025550100",
+                       "hello",
+                       {},
+                       "SM" + std::to_string(i),
+                       1'000'000 + i});
     (void)mc->ingest(admin, std::move(batch));
   }
   for (conversation_id c = 7; c <= static_cast<conversation_id>(n); c += 7) {

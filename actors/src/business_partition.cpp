@@ -863,8 +863,8 @@ caf::result<result<send_reply>> business_partition::send(const op_context& ctx, 
     if (staff)
       if (auto ok = may_send_into(index_.access_for(*staff, c->state.id(), dir)); !ok)
         return refuse(ok.error());
-    if (auto ok = check_send_guard(req.expect_last_message,
-                                   last_thread_message(c->state.messages()));
+    if (auto ok =
+            check_send_guard(req.expect_last_message, last_thread_message(c->state.messages()));
         !ok)
       return refuse(ok.error());
     send_to(ctx, req, c->state.number(), c->state.phone(), author, rp);

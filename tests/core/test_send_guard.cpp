@@ -152,7 +152,9 @@ TEST(InboxCounts, PerFolder_PinnedOnlyWhereListed) {
         id, kNorthNumber, "+1555888" + std::to_string(1000 + id), kNorth, 0));
     auto& c = *convs.back();
     c.append(inbound(next++, static_cast<millis>(id) * 100), dir);
-    if (replied) c.append(outbound(next++, static_cast<millis>(id) * 100 + 1, message_kind::manual, "alice"), dir);
+    if (replied)
+      c.append(outbound(next++, static_cast<millis>(id) * 100 + 1, message_kind::manual, "alice"),
+               dir);
     index.place(c, {});
   };
   add(1, false);

@@ -524,7 +524,8 @@ class twin_models {
         if (a->cursor.empty()) break;
         q.cursor = a->cursor;
       }
-      if (!counted.ok()) return describe(q, may_manage) + ": counts refused: " + counted.error().message;
+      if (!counted.ok())
+        return describe(q, may_manage) + ": counts refused: " + counted.error().message;
       if (listed != (*counted).*field)
         return describe(q, may_manage) + ": listed " + std::to_string(listed) + ", counted " +
                std::to_string((*counted).*field);

@@ -90,14 +90,14 @@ TEST_F(WebApiTest, Templates_ListedByName_WithTheBusinessName) {
                   {{"body", "Hi {first_name}, welcome to {business_name}"}})
                 .status,
             200u);
-  ASSERT_EQ(admin("PUT", "/v1/admin/businesses/spa/templates/bye", {{"body", "Bye"}}).status,
-            200u);
+  ASSERT_EQ(admin("PUT", "/v1/admin/businesses/spa/templates/bye", {{"body", "Bye"}}).status, 200u);
   auto r = call("GET", "/v1/templates", {}, ben);
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_EQ(r.j()["business_name"], "Lotus Spa");
   EXPECT_EQ(r.j()["templates"],
-            json::parse(R"([{"template":"bye","body":"Bye"},)"
-                        R"({"template":"welcome","body":"Hi {first_name}, welcome to {business_name}"}])"));
+            json::parse(
+                R"([{"template":"bye","body":"Bye"},)"
+                R"({"template":"welcome","body":"Hi {first_name}, welcome to {business_name}"}])"));
   EXPECT_EQ(call("GET", "/v1/templates", {}, gus).j()["templates"], json::array());
 }
 
@@ -116,9 +116,9 @@ TEST_F(WebApiTest, Counts_EqualWhatEachFolderLists) {
   ASSERT_EQ(send({{"conversation", c2}, {"body", "hello"}}, ana).status, 200u);  // replied
   messages(c3);
   ASSERT_EQ(call("GET", "/v1/conversations/" + c3 + "/messages", {}, ana).status, 200u);  // read
-  ASSERT_EQ(call("POST", "/v1/conversations/" + c1 + "/actions", R"({"action":"archive"})", ana)
-                .status,
-            200u);
+  ASSERT_EQ(
+      call("POST", "/v1/conversations/" + c1 + "/actions", R"({"action":"archive"})", ana).status,
+      200u);
   auto r = call("GET", "/v1/counts", {}, ana);
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_EQ(r.j(), json::parse(R"({"ok":true,"inbox":3,"unread":1,"read":1,"replied":1,)"
@@ -138,8 +138,12 @@ TEST_F(WebApiTest, Counts_EqualWhatEachFolderLists) {
 TEST_F(WebApiTest, Counts_ExactBeyondAPage) {
   std::vector<inbound_request> batch;
   for (int i = 0; i < 1200; ++i)
-    batch.push_back({"+1202555" + std::to_string(2000 + i), kSpaNumber, "hi", {},
-                     "SMB" + std::to_string(i), std::nullopt});
+    batch.push_back({"+1202555" + std::to_string(2000 + i),
+                     kSpaNumber,
+                     "hi",
+                     {},
+                     "SMB" + std::to_string(i),
+                     std::nullopt});
   for (auto& r : mc->ingest({"spa", "", std::nullopt}, std::move(batch))) ASSERT_TRUE(r.ok());
   auto r = call("GET", "/v1/counts", {}, ana);
   ASSERT_EQ(r.status, 200u) << r.body;
@@ -199,9 +203,8 @@ TEST_F(WebApiTest, ClientRef_Malformed_InvalidArgument_NothingStored) {
 
 TEST_F(WebApiTest, ClientRef_RefusedSendLeavesNoTrace_ARetryCanSucceed) {
   auto conv = text_in("hello", "SM13");
-  auto refused = send({{"conversation", conv}, {"body", std::string(1601, 'x')},
-                       {"client_ref", "once"}},
-                      ana);
+  auto refused =
+      send({{"conversation", conv}, {"body", std::string(1601, 'x')}, {"client_ref", "once"}}, ana);
   EXPECT_EQ(refused.code(), "body_too_long");
   auto ok = send({{"conversation", conv}, {"body", "short"}, {"client_ref", "once"}}, ana);
   ASSERT_EQ(ok.status, 200u) << ok.body;
@@ -252,8 +255,9 @@ TEST_F(WebApiTest, SendGuard_RetryOfAGuardedSend_AnswersTheFirst) {
 
 TEST_F(WebApiTest, SendGuard_Malformed_InvalidArgument) {
   auto conv = text_in("hello", "SM25");
-  EXPECT_EQ(send({{"conversation", conv}, {"body", "x"}, {"expect_last_message", "c1"}}, ana).status,
-            400u);
+  EXPECT_EQ(
+      send({{"conversation", conv}, {"body", "x"}, {"expect_last_message", "c1"}}, ana).status,
+      400u);
   EXPECT_EQ(send({{"phone", kClient}, {"body", "x"}, {"expect_last_message", "m1"}}, ana).status,
             400u);
   EXPECT_EQ(messages(conv).size(), 1u);
@@ -269,20 +273,19 @@ TEST_F(WebApiTest, Presence_ReachesColleaguesWhoSeeIt_NotTheSender_NeverReplayed
   ASSERT_TRUE(ben_stream.subscribed());
   ASSERT_TRUE(ana_stream.subscribed());
   ASSERT_TRUE(leo_stream.subscribed());
-  auto r = call("POST", "/v1/presence", json({{"conversation", conv}, {"state", "replying"}}).dump(),
-                ana);
+  auto r = call("POST", "/v1/presence",
+                json({{"conversation", conv}, {"state", "replying"}}).dump(), ana);
   ASSERT_EQ(r.status, 200u) << r.body;
   auto evs = ben_stream.wait_events(1);
   ASSERT_EQ(evs.size(), 1u);
   EXPECT_EQ(evs[0].kind, "presence");
   EXPECT_EQ(evs[0].id, 0u);  // no `id:` line
   EXPECT_EQ(ben_stream.text().find("id: "), std::string::npos);
-  EXPECT_EQ(evs[0].data["presence"],
-            json({{"conversation", conv},
-                  {"staff", "ana"},
-                  {"name", "ana"},
-                  {"state", "replying"},
-                  {"ttl_ms", 30000}}));
+  EXPECT_EQ(evs[0].data["presence"], json({{"conversation", conv},
+                                           {"staff", "ana"},
+                                           {"name", "ana"},
+                                           {"state", "replying"},
+                                           {"ttl_ms", 30000}}));
   EXPECT_EQ(evs[0].data["seq"], 0);
   // A real event afterwards keeps its sequence: presence took no number.
   text_in("again", "SM31");

@@ -247,9 +247,8 @@ const conversation_index::order& conversation_index::source_for(const inbox_quer
 }
 
 result<folder_counts> conversation_index::counts(const inbox_query& query,
-                                                 const staff_member& viewer,
-                                                 const staff_inbox& own, const directory& dir,
-                                                 bool may_manage) const {
+                                                 const staff_member& viewer, const staff_inbox& own,
+                                                 const directory& dir, bool may_manage) const {
   inbox_query q = query;
   q.folder = folder_filter::inbox;
   q.limit = kDefaultPageSize;

@@ -4,14 +4,14 @@
 // Stateless functions are thread-safe; client_ref_book is not (owned by one business).
 #pragma once
 
+#include <absl/container/flat_hash_map.h>
+
 #include <cstddef>
 #include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <absl/container/flat_hash_map.h>
 
 #include "msgcenter/core/error.hpp"
 #include "msgcenter/core/types.hpp"
