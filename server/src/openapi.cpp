@@ -62,23 +62,30 @@ struct op_doc {
   std::vector<std::pair<const char*, const char*>> query;  ///< name, type
 };
 
+/// inbox.list's filters and search, which inbox.counts takes too; `paging` adds limit and
+/// cursor (inbox.list only).
+std::vector<std::pair<const char*, const char*>> list_filters(bool paging) {
+  std::vector<std::pair<const char*, const char*>> q = {{"types", "string"},
+                                                        {"from", "integer"},
+                                                        {"to", "integer"},
+                                                        {"client_type", "string"},
+                                                        {"group", "string"},
+                                                        {"location", "string"},
+                                                        {"contact_kind", "string"},
+                                                        {"assignee", "string"},
+                                                        {"last_direction", "string"},
+                                                        {"q", "string"}};
+  if (paging) {
+    q.insert(q.begin(), {"folder", "string"});
+    q.push_back({"limit", "integer"});
+    q.push_back({"cursor", "string"});
+  }
+  return q;
+}
+
 const std::map<std::string, op_doc>& docs() {
   static const std::map<std::string, op_doc> d = {
-      {"inbox.list",
-       {"List the caller's conversations (inbox.list).",
-        {{"folder", "string"},
-         {"types", "string"},
-         {"from", "integer"},
-         {"to", "integer"},
-         {"client_type", "string"},
-         {"group", "string"},
-         {"location", "string"},
-         {"contact_kind", "string"},
-         {"assignee", "string"},
-         {"last_direction", "string"},
-         {"q", "string"},
-         {"limit", "integer"},
-         {"cursor", "string"}}}},
+      {"inbox.list", {"List the caller's conversations (inbox.list).", list_filters(true)}},
       {"conversation.get", {"One conversation's row and contact overview (conversation.get).", {}}},
       {"conversation.messages",
        {"A page of messages, oldest first (conversation.messages); marks read.",
@@ -93,16 +100,7 @@ const std::map<std::string, op_doc>& docs() {
       {"inbox.badge", {"Unread conversations and messages (inbox.badge).", {}}},
       {"inbox.counts",
        {"Per folder, how many conversations inbox.list would list (inbox.counts).",
-        {{"types", "string"},
-         {"from", "integer"},
-         {"to", "integer"},
-         {"client_type", "string"},
-         {"group", "string"},
-         {"location", "string"},
-         {"contact_kind", "string"},
-         {"assignee", "string"},
-         {"last_direction", "string"},
-         {"q", "string"}}}},
+        list_filters(false)}},
       {"staff.me",
        {"The caller's record and the business's read/visibility/consent settings (staff.me).", {}}},
       {"staff.list", {"The business's staff ids and names (staff.list).", {}}},
