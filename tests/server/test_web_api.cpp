@@ -273,25 +273,31 @@ TEST_F(WebApiTest, Presence_ReachesColleaguesWhoSeeIt_NotTheSender_NeverReplayed
   ASSERT_TRUE(ben_stream.subscribed());
   ASSERT_TRUE(ana_stream.subscribed());
   ASSERT_TRUE(leo_stream.subscribed());
+  text_in("before", "SM29");
+  const auto real_before = ben_stream.wait_events(1).size();
+  ASSERT_GE(real_before, 1u);
   auto r = call("POST", "/v1/presence",
                 json({{"conversation", conv}, {"state", "replying"}}).dump(), ana);
   ASSERT_EQ(r.status, 200u) << r.body;
-  auto evs = ben_stream.wait_events(1);
-  ASSERT_EQ(evs.size(), 1u);
+  auto all = ben_stream.wait_events(real_before + 1);
+  ASSERT_EQ(all.size(), real_before + 1);
+  auto evs = std::vector<sse_client::event>(all.begin() + real_before, all.end());
   EXPECT_EQ(evs[0].kind, "presence");
   EXPECT_EQ(evs[0].id, 0u);  // no `id:` line
-  EXPECT_EQ(ben_stream.text().find("id: "), std::string::npos);
+  const auto at = ben_stream.text().find("event: presence");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_EQ(ben_stream.text().substr(at - 2, 2), "\n\n");  // its block starts there: no id
   EXPECT_EQ(evs[0].data["presence"], json({{"conversation", conv},
                                            {"staff", "ana"},
                                            {"name", "ana"},
                                            {"state", "replying"},
                                            {"ttl_ms", 30000}}));
   EXPECT_EQ(evs[0].data["seq"], 0);
-  // A real event afterwards keeps its sequence: presence took no number.
+  // A real event afterwards follows the one before: presence took no number.
   text_in("again", "SM31");
-  auto after = ben_stream.wait_events(2);
-  ASSERT_GE(after.size(), 2u);
-  EXPECT_EQ(after[1].id, 1u);
+  auto after = ben_stream.wait_events(real_before + 2);
+  ASSERT_GE(after.size(), real_before + 2);
+  EXPECT_EQ(after[real_before + 1].id, after[real_before - 1].id + 1);
   EXPECT_TRUE(ana_stream.wait_events(1).size() >= 1u);
   for (auto& ev : ana_stream.events()) EXPECT_NE(ev.kind, "presence");
   for (auto& ev : leo_stream.events()) EXPECT_NE(ev.kind, "presence");
