@@ -14,6 +14,7 @@
 #include "msgcenter/core/media.hpp"
 #include "msgcenter/core/operation_rights.hpp"
 #include "msgcenter/core/phone.hpp"
+#include "msgcenter/core/presence.hpp"
 #include "msgcenter/core/read_mode.hpp"
 #include "msgcenter/core/render.hpp"
 #include "msgcenter/core/request_validation.hpp"
@@ -777,14 +778,13 @@ void business_partition::finish_hand_over(conversation_id conv, message_id id,
   // The provider id must be durable too: status callbacks and duplicates find the message
   // by it after a restart.
   write_conversation(*c, {m});
-  finish([rp, conv, m, overtaken](status s) mutable {
+  finish([this, rp, conv, m, overtaken](status s) mutable {
     for (auto& early : overtaken)
       early.deliver(s ? result<status_reply>(status_reply{m}) : result<status_reply>(s.error()));
-    if (!rp.pending()) return;
-    if (s)
-      rp.deliver(result<send_reply>(send_reply{conv, m}));
-    else
-      rp.deliver(result<send_reply>(s.error()));
+    auto answer = s ? result<send_reply>(send_reply{conv, m}) : result<send_reply>(s.error());
+    // Stored either way: the message was durable before its hand-over.
+    settle_client_ref(m.id, answer, true);
+    if (rp.pending()) rp.deliver(std::move(answer));
   });
 }
 
@@ -843,12 +843,30 @@ caf::result<result<send_reply>> business_partition::send(const op_context& ctx, 
     rp.deliver(result<send_reply>(std::move(e)));
     return rp;
   };
+  // A retry: the first send's answer (once it has one), before any check of the thread.
+  if (!req.client_ref.empty())
+    if (auto* bound = client_refs_.find(req.client_ref)) {
+      if (auto ok = may_reuse_client_ref(*bound, ctx.as); !ok) return refuse(ok.error());
+      if (!bound->done) {
+        refs_in_flight_[bound->message].retries.push_back(rp);
+        return rp;
+      }
+      auto* c = find_conversation(bound->conversation);
+      if (const message* m = c ? c->state.find(bound->message) : nullptr) {
+        rp.deliver(result<send_reply>(send_reply{bound->conversation, *m}));
+        return rp;
+      }
+    }
   if (req.conversation) {
     auto* c = find_conversation(*req.conversation);
     if (!c) return refuse(make_error(errc::not_found, "no such conversation"));
     if (staff)
       if (auto ok = may_send_into(index_.access_for(*staff, c->state.id(), dir)); !ok)
         return refuse(ok.error());
+    if (auto ok =
+            check_send_guard(req.expect_last_message, last_thread_message(c->state.messages()));
+        !ok)
+      return refuse(ok.error());
     send_to(ctx, req, c->state.number(), c->state.phone(), author, rp);
     return rp;
   }
@@ -926,6 +944,10 @@ void business_partition::send_to(const op_context& ctx, const send_request& req,
   auto conv = conversation_for(number, phone, at);
   auto m = new_message(direction::out, req.kind, body, req.media, at);
   m.author = author;
+  if (!req.client_ref.empty()) {
+    client_refs_.bind(req.client_ref, {conv, m.id, ctx.as, false});
+    refs_in_flight_[m.id].ref = req.client_ref;
+  }
   outbound_sms sms{id_, conv, m.id, req.kind, number, phone, body, req.media};
   auto& c = *convs_.at(conv);
   begin_records();
@@ -941,10 +963,26 @@ void business_partition::send_to(const op_context& ctx, const send_request& req,
   finish([this, sms, untyped, shown](status s) mutable {
     if (!s) {
       untyped.deliver(result<send_reply>(s.error()));
+      settle_client_ref(sms.message, result<send_reply>(s.error()), false);
       return;
     }
     hand_over(sms, untyped);
   });
+}
+
+void business_partition::settle_client_ref(message_id id, const result<send_reply>& answer,
+                                           bool stored) {
+  auto it = refs_in_flight_.find(id);
+  if (it == refs_in_flight_.end()) return;
+  auto wait = std::move(it->second);
+  refs_in_flight_.erase(it);
+  if (auto* bound = client_refs_.find(wait.ref); bound && bound->message == id) {
+    if (stored)
+      bound->done = true;
+    else
+      client_refs_.forget(wait.ref);  // a refused operation leaves no trace
+  }
+  for (auto& retry : wait.retries) retry.deliver(answer);
 }
 
 // ---- consent ----------------------------------------------------------------------------
@@ -1568,6 +1606,68 @@ void business_partition::drop_subscriber(const caf::actor_addr& who) {
 result<carrier_account> business_partition::carrier(const op_context&, carrier_account_request&) {
   const auto& s = dir_->settings;
   return carrier_account{id_, s.twilio_account_sid, s.twilio_auth_token};
+}
+
+result<staff_me_reply> business_partition::staff_me(const op_context& ctx, staff_me_request&) {
+  auto who = msgcenter::acting_staff(*dir_, ctx.as, staff_lookup::me);
+  if (!who) return who.error();
+  const auto& s = dir_->settings;
+  // Only what a client adapts to: never the carrier credentials or the consent texts.
+  return staff_me_reply{*who.value(), id_, dir_->name, s.read_status, s.visibility, s.consent};
+}
+
+result<staff_list_reply> business_partition::staff_list(const op_context& ctx,
+                                                        staff_list_request&) {
+  auto who = msgcenter::acting_staff(*dir_, ctx.as, staff_lookup::staff_list);
+  if (!who) return who.error();
+  staff_list_reply out;
+  out.staff.reserve(dir_->staff.size());
+  for (const auto& [id, member] : dir_->staff) out.staff.push_back({id, member.name});
+  return out;
+}
+
+result<template_list_reply> business_partition::template_list(const op_context& ctx,
+                                                              template_list_request&) {
+  auto who = msgcenter::acting_staff(*dir_, ctx.as, staff_lookup::template_list);
+  if (!who) return who.error();
+  template_list_reply out;
+  out.business_name = dir_->name;
+  for (const auto& [name, t] : dir_->templates) out.templates.push_back(t);
+  return out;
+}
+
+result<folder_counts> business_partition::inbox_counts(const op_context& ctx,
+                                                       inbox_counts_request& req) {
+  auto who = msgcenter::acting_staff(*dir_, ctx.as, staff_lookup::counts);
+  if (!who) return who.error();
+  // The same assignee rule as inbox_list.
+  bool may_manage =
+      who.value()->has(right::manage_messages) || dir_->settings.visibility == visibility_mode::all;
+  auto* inbox = inbox_of(ctx.as);
+  if (!inbox) return make_error(errc::permission_denied, "unknown staff member `" + ctx.as + "`");
+  return index_.counts(req.query, *who.value(), inbox->own, *dir_, may_manage);
+}
+
+result<unit> business_partition::presence(const op_context& ctx, presence_request& req) {
+  auto who = msgcenter::acting_staff(*dir_, ctx.as, staff_lookup::presence);
+  if (!who) return who.error();
+  const auto& me = *who.value();
+  if (!find_conversation(req.conversation) ||
+      index_.access_for(me, req.conversation, *dir_) == access::none)
+    return make_error(errc::not_found, "no such conversation");
+  staff_event ev;
+  ev.kind = event_kind::presence;
+  ev.seq = 0;  // ephemeral: outside the resumable sequence
+  ev.presence_value = presence_note{req.conversation, me.id, me.name, req.state, kPresenceTtlMs};
+  for (std::size_t i = 0; i < inboxes_.size(); ++i) {
+    auto& inbox = *inboxes_[i];
+    const auto* staff = staff_of_[i];
+    if (inbox.subscribers.empty() || !staff) continue;
+    if (!hears_presence(index_.access_for(*staff, req.conversation, *dir_), staff->id == me.id))
+      continue;
+    for (auto& sub : inbox.subscribers) self_->send(sub, ev);
+  }
+  return unit{};
 }
 
 result<unit> business_partition::authorize(const op_context& ctx, authorize_request& req) {

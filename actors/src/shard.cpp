@@ -127,6 +127,11 @@ caf::actor spawn_shard(caf::actor_system& sys, std::shared_ptr<gateway> outbound
         },
         MSGCENTER_ROUTE(carrier_account_request, carrier_account, carrier),
         MSGCENTER_ROUTE(authorize_request, unit, authorize),
+        MSGCENTER_ROUTE(staff_me_request, staff_me_reply, staff_me),
+        MSGCENTER_ROUTE(staff_list_request, staff_list_reply, staff_list),
+        MSGCENTER_ROUTE(template_list_request, template_list_reply, template_list),
+        MSGCENTER_ROUTE(inbox_counts_request, folder_counts, inbox_counts),
+        MSGCENTER_ROUTE(presence_request, unit, presence),
         [st](provider_result& r) {
           if (auto* p = st->find(r.business)) p->on_provider(r);
         },

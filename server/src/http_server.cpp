@@ -69,7 +69,11 @@ struct sse_channel {
 };
 
 std::string format_event(const staff_event& ev) {
-  std::string out = "id: " + std::to_string(ev.seq) + "\nevent: " + to_string(ev.kind) + "\ndata: ";
+  // Presence is outside the resumable sequence: no `id:`, so a client's Last-Event-ID
+  // stays the last real event's.
+  std::string out =
+      ev.kind == event_kind::presence ? std::string() : "id: " + std::to_string(ev.seq) + "\n";
+  out += "event: " + std::string(to_string(ev.kind)) + "\ndata: ";
   out += to_json(ev).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   out += "\n\n";
   return out;

@@ -12,6 +12,7 @@ unsigned http_status_of(errc code) noexcept {
       return 403;
     case errc::consent_required:
     case errc::opted_out:
+    case errc::conflict:
       return 409;
     // Well-formed requests whose message content the rules refuse: 400 like any other
     // argument the client must change (protocol.md lists no 422).

@@ -27,7 +27,7 @@ const char* kComponents = R"({
       "error": {"type": "object", "required": ["code", "message"], "properties": {
         "code": {"type": "string", "enum": ["invalid_argument", "not_found", "permission_denied",
           "consent_required", "opted_out", "invalid_phone", "not_mobile", "body_too_long",
-          "attachment_too_large", "unsupported_media", "overloaded", "unavailable",
+          "attachment_too_large", "unsupported_media", "overloaded", "unavailable", "conflict",
           "unauthenticated", "request_too_large"]},
         "message": {"type": "string"}}}}},
     "Result": {"type": "object", "required": ["ok"], "additionalProperties": true,
@@ -62,23 +62,30 @@ struct op_doc {
   std::vector<std::pair<const char*, const char*>> query;  ///< name, type
 };
 
+/// inbox.list's filters and search, which inbox.counts takes too; `paging` adds limit and
+/// cursor (inbox.list only).
+std::vector<std::pair<const char*, const char*>> list_filters(bool paging) {
+  std::vector<std::pair<const char*, const char*>> q = {{"types", "string"},
+                                                        {"from", "integer"},
+                                                        {"to", "integer"},
+                                                        {"client_type", "string"},
+                                                        {"group", "string"},
+                                                        {"location", "string"},
+                                                        {"contact_kind", "string"},
+                                                        {"assignee", "string"},
+                                                        {"last_direction", "string"},
+                                                        {"q", "string"}};
+  if (paging) {
+    q.insert(q.begin(), {"folder", "string"});
+    q.push_back({"limit", "integer"});
+    q.push_back({"cursor", "string"});
+  }
+  return q;
+}
+
 const std::map<std::string, op_doc>& docs() {
   static const std::map<std::string, op_doc> d = {
-      {"inbox.list",
-       {"List the caller's conversations (inbox.list).",
-        {{"folder", "string"},
-         {"types", "string"},
-         {"from", "integer"},
-         {"to", "integer"},
-         {"client_type", "string"},
-         {"group", "string"},
-         {"location", "string"},
-         {"contact_kind", "string"},
-         {"assignee", "string"},
-         {"last_direction", "string"},
-         {"q", "string"},
-         {"limit", "integer"},
-         {"cursor", "string"}}}},
+      {"inbox.list", {"List the caller's conversations (inbox.list).", list_filters(true)}},
       {"conversation.get", {"One conversation's row and contact overview (conversation.get).", {}}},
       {"conversation.messages",
        {"A page of messages, oldest first (conversation.messages); marks read.",
@@ -91,6 +98,15 @@ const std::map<std::string, op_doc>& docs() {
         {{"conversation", "string"}}}},
       {"send", {"Send a message to a conversation, contact or phone (send).", {}}},
       {"inbox.badge", {"Unread conversations and messages (inbox.badge).", {}}},
+      {"inbox.counts",
+       {"Per folder, how many conversations inbox.list would list (inbox.counts).",
+        list_filters(false)}},
+      {"staff.me",
+       {"The caller's record and the business's read/visibility/consent settings (staff.me).", {}}},
+      {"staff.list", {"The business's staff ids and names (staff.list).", {}}},
+      {"template.list", {"The business's templates and name (template.list).", {}}},
+      {"presence.set",
+       {"Tell colleagues you are viewing/replying/idle in a conversation (presence.set).", {}}},
       {"alerts.list", {"The caller's alerts, newest first (alerts.list).", {{"limit", "integer"}}}},
       {"alerts.ack", {"Acknowledge an alert (alerts.ack).", {}}},
       {"contact.history",

@@ -353,6 +353,7 @@ TEST(Errors, EveryCode_HasItsStableSpelling) {
       {errc::unsupported_media, "unsupported_media"},
       {errc::overloaded, "overloaded"},
       {errc::unavailable, "unavailable"},
+      {errc::conflict, "conflict"},
   };
   for (auto [code, spelling] : codes) {
     EXPECT_STREQ(to_string(code), spelling);

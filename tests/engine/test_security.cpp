@@ -389,5 +389,26 @@ TEST_F(EarlyStatus, UnknownProviderId_IsNotFoundOnceNoHandOverItCouldBelongToIsP
   EXPECT_EQ(idle.error().code, errc::not_found);
 }
 
+// client_ref (issue 13): a retry that arrives while the first send is still being handed
+// over waits for it and gets the same message; only one hand-over happens.
+TEST_F(EarlyStatus, ClientRefRetryDuringHandOver_WaitsAndAnswersTheSameMessage) {
+  auto first_req = text("on my way");
+  first_req.client_ref = "tab-1:draft-7";
+  auto first = mc->send_async(ana, first_req);
+  ASSERT_TRUE(eventually([&] { return gw->held() == 1; }));
+  auto retry = mc->send_async(ana, first_req);
+  EXPECT_EQ(retry.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout);
+  EXPECT_EQ(gw->held(), 1u);  // the retry was not handed over
+  gw->answer("SMonce");
+  auto a = first.get();
+  auto b = retry.get();
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(a->stored.id, b->stored.id);
+  EXPECT_EQ(b->stored.provider_id, "SMonce");
+  auto msgs = mc->conversation_messages(ana, {a->conversation, std::nullopt, 50, false});
+  EXPECT_EQ(msgs->messages.size(), 1u);
+}
+
 }  // namespace
 }  // namespace msgcenter::testing

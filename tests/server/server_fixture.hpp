@@ -175,7 +175,7 @@ class sse_client {
         if (line.rfind("id: ", 0) == 0)
           ev.id = std::stoull(line.substr(4)), any = true;
         else if (line.rfind("event: ", 0) == 0)
-          ev.kind = line.substr(7);
+          ev.kind = line.substr(7), any = true;  // presence events carry no id (0 here)
         else if (line.rfind("data: ", 0) == 0)
           ev.data = json::parse(line.substr(6), nullptr, false);
         if (nl == block.size()) break;

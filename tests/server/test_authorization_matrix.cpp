@@ -217,6 +217,12 @@ std::vector<entry> matrix() {
        R"({"phone":"+12025550188","body":"hello"})",
        {{cred::uptown_only, 403}}},
       {"GET", "/v1/badge", n::staff, view, 200, fixed("/v1/badge")},
+      {"GET", "/v1/counts", n::staff, view, 200, fixed("/v1/counts")},
+      // Who one is needs no right at all: every staff member of the business.
+      {"GET", "/v1/me", n::staff, view, 200, fixed("/v1/me"), "", per_item},
+      {"GET", "/v1/staff", n::staff, view, 200, fixed("/v1/staff")},
+      {"GET", "/v1/templates", n::staff, {"send_sms"}, 200, fixed("/v1/templates")},
+      {"POST", "/v1/presence", n::staff, view, 200, fixed("/v1/presence"), "", object_rules},
       {"GET", "/v1/alerts", n::staff, view, 200, fixed("/v1/alerts")},
       {"POST", "/v1/alerts/{alert}/ack", n::staff, view, 404, fixed("/v1/alerts/a999999/ack"),
        "{}"},
@@ -444,6 +450,8 @@ class AuthorizationMatrix : public ServerTest {
     std::string body = e.body;
     if (e.pattern == "/v1/conversations/bulk")
       body = json{{"conversations", {w.downtown}}, {"action", "pin"}}.dump();
+    if (e.pattern == "/v1/presence")
+      body = json{{"conversation", w.downtown}, {"state", "viewing"}}.dump();
     if (!body.empty() || e.method != "GET") headers["Content-Type"] = e.content_type;
     return http_call(port, std::string(e.method), target, body, headers);
   }

@@ -60,7 +60,10 @@ export function createApi({ token, onUnauthorized = () => {}, fetch: fetchFn } =
     history: (contact, params = {}) => call('GET', `/v1/contacts/${id(contact)}/history${query(params)}`),
     consent: (phone, number) => call('GET', `/v1/consent${query({ phone, number })}`),
     requestConsent: (phone, number) => call('POST', '/v1/consent/requests', { phone, number }),
-    // Not in the API yet (docs/web.md, "What is next"): answers not_found until it is.
     templates: () => call('GET', '/v1/templates'),
+    me: () => call('GET', '/v1/me'),
+    staff: () => call('GET', '/v1/staff'),
+    counts: (params = {}) => call('GET', `/v1/counts${query(params)}`),
+    presence: (conversation, state) => call('POST', '/v1/presence', { conversation, state }),
   };
 }

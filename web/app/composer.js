@@ -21,7 +21,7 @@ async function loadTemplates() {
   if (templatesCache?.list) return templatesCache;
   try {
     const res = await s.api.templates();
-    templatesCache = { list: res.templates ?? [] };
+    templatesCache = { list: res.templates ?? [], businessName: res.business_name ?? '' };
   } catch (e) {
     templatesCache = { unavailable: true, code: e.code };
   }
@@ -51,7 +51,8 @@ export function Composer({ name }) {
     return () => window.removeEventListener('msgcenter:templates', onTemplates);
   }, []);
   const blocked = consentBlock(t?.consent);
-  const preview = template ? (template.body === null ? null : fillTemplate(template.body, contactVars(t?.contact))) : null;
+  const vars = { ...contactVars(t?.contact), business_name: templatesCache?.businessName ?? '' };
+  const preview = template ? (template.body === null ? null : fillTemplate(template.body, vars)) : null;
   const counted = template ? (preview ? preview.text : '') : body;
   const info = countSegments(counted);
   const tooLong = info.chars > MAX_BODY_CHARS;
@@ -100,7 +101,7 @@ export function Composer({ name }) {
         </div>` : html`
         <label for="reply-body">Reply to ${name}</label>
         <textarea id="reply-body" ref=${area} rows="3" value=${body} disabled=${Boolean(blocked)}
-          onInput=${(e) => setBody(e.currentTarget.value)} onKeyDown=${onKeyDown}
+          onInput=${(e) => (setBody(e.currentTarget.value), s.noteDraft(e.currentTarget.value))} onKeyDown=${onKeyDown}
           aria-describedby="reply-hint"></textarea>`}
       ${files.length > 0 && html`<ul class="files" aria-label="Attachments">
         ${files.map((f, i) => html`<li>${f.name} · ${formatBytes(f.size)}
@@ -127,8 +128,8 @@ export function Composer({ name }) {
     </div>`;
 }
 
-/// The business's templates (GET /v1/templates); while the server has no such route, a
-/// template can still be sent by its name.
+/// The business's templates (GET /v1/templates); if the list cannot be had, a template can
+/// still be sent by its name.
 function TemplatePicker({ choose, close }) {
   const [state, setState] = useState(templatesCache ?? { loading: true });
   const [byName, setByName] = useState('');
@@ -146,7 +147,7 @@ function TemplatePicker({ choose, close }) {
           <strong>${tpl.template}</strong><span class="muted">${tpl.body}</span></button></li>`)}
       </ul>` : html`<p class="muted">This business has no templates.</p>`)}
       ${state.unavailable && html`
-        <p class="muted" data-testid="templates-unavailable">This server cannot list its templates yet. Send one by its name:</p>
+        <p class="muted" data-testid="templates-unavailable">The templates cannot be listed now. Send one by its name:</p>
         <form class="tpl-name" onSubmit=${(e) => (e.preventDefault(), byName.trim() && choose({ template: byName.trim(), body: null }))}>
           <label for="tpl-name">Template name</label>
           <input id="tpl-name" value=${byName} onInput=${(e) => setByName(e.currentTarget.value)} />

@@ -105,7 +105,7 @@ function Filters({ close }) {
 export function StaffList() {
   return html`<datalist id="staff-ids">
     <option value="none">nobody (unassigned)</option>
-    ${[...s.knownStaff.value].sort().map((id) => html`<option value=${id}></option>`)}
+    ${[...s.knownStaff.value].sort().map((id) => html`<option value=${id}>${s.staffNames.value.get(id) ?? ''}</option>`)}
   </datalist>`;
 }
 

@@ -10,8 +10,9 @@ import { openEventStream } from './stream.js';
 
 const TOKEN_KEY = 'msgcenter.token';
 const PAGE = 100;          // rows per list page
-const COUNT_LIMIT = 500;   // rows counted per folder tab (the API's page maximum); more shows "500+"
 const COUNTS_EVERY_MS = 1500;
+const PRESENCE_EVERY_MS = 10000;  // refreshes well within the server's 30 s ttl
+const REPLYING_EVERY_MS = 5000;
 
 export const token = signal(sessionStorage.getItem(TOKEN_KEY) || '');
 export const signInError = signal('');
@@ -32,6 +33,10 @@ export const checked = signal(new Set());  // conversation ids selected for a bu
 export const hiding = signal(new Set());   // ids removed from the list, the request not sent yet (undo)
 export const panel = signal(false);       // the contact panel is open
 export const knownStaff = signal(new Set()); // staff ids seen (assignees, authors, owners), for the assign box
+export const me = signal(null);            // GET /v1/me: {staff, name, rights, settings, business}
+export const staffNames = signal(new Map()); // GET /v1/staff: id -> name
+export const presence = signal(new Map()); // conversation -> Map(staff -> {name, state, until})
+export const may = (right) => !me.value || me.value.rights.includes(right);
 
 export const title = computed(() => {
   const n = badge.value.unread_conversations;
@@ -81,6 +86,8 @@ export function signOut(reason = '') {
     signInError.value = reason;
     rows.value = [];
     counts.value = {};
+    me.value = null;
+    presence.value = new Map();
     checked.value = new Set();
     selected.value = null;
     thread.value = null;
@@ -113,7 +120,7 @@ export function reloadAll() {
   if (reloading) return reloading;
   reloading = (async () => {
     try {
-      await Promise.all([loadList(), loadBadge(), loadCounts(), selected.value ? loadThread(selected.value, false) : null]);
+      await Promise.all([loadList(), loadBadge(), loadCounts(), loadFrame(), selected.value ? loadThread(selected.value, false) : null]);
     } finally {
       reloading = null;
       const later = queued;
@@ -122,6 +129,21 @@ export function reloadAll() {
     }
   })();
   return reloading;
+}
+
+/// Who the caller is and the business's modes (GET /v1/me), and the staff names for the
+/// assign dialog (GET /v1/staff, when the caller may view messages).
+async function loadFrame() {
+  try {
+    me.value = await api.me();
+    if (me.value.rights.includes('view_messages')) {
+      const list = await api.staff();
+      staffNames.value = new Map(list.staff.map((x) => [x.staff, x.name]));
+      noteStaff(list.staff.map((x) => x.staff));
+    }
+  } catch {
+    // the page works without: actions are offered and refused with the reason
+  }
 }
 
 async function loadBadge() {
@@ -169,17 +191,16 @@ export function noteStaff(ids) {
   if (fresh.length) knownStaff.value = new Set([...have, ...fresh]);
 }
 
+/// Exact counts of every folder tab with the view's search and filters (GET /v1/counts).
 export async function loadCounts() {
   lastCounts = Date.now();
-  const results = await Promise.all(
-    FOLDERS.map((f) =>
-      api
-        .list({ ...listParams(view.value), folder: f.id, limit: COUNT_LIMIT })
-        .then((page) => [f.id, { n: page.rows.length, more: page.cursor !== null }])
-        .catch(() => [f.id, counts.value[f.id]]),
-    ),
-  );
-  counts.value = Object.fromEntries(results.filter(([, v]) => v));
+  const { folder: _f, ...params } = listParams(view.value);
+  try {
+    const c = await api.counts(params);
+    counts.value = Object.fromEntries(FOLDERS.map((f) => [f.id, { n: c[f.id], more: false }]));
+  } catch {
+    // the tabs keep what they had
+  }
 }
 
 /// Counts again soon (at most every COUNTS_EVERY_MS, the last change always counted).
@@ -240,7 +261,10 @@ function scheduleList() {
 /// or, to peek, with mark_read=false: it stays unread for everyone until "Mark read".
 export function openConversation(id, { peek = false } = {}) {
   if (selected.value !== id) {
+    if (selected.value) sayPresence(selected.value, 'idle');
     selected.value = id;
+    sayPresence(id, 'viewing');
+    draft = { conversation: id, base: undefined, ref: null };
     thread.value = { row: rows.value.find((r) => r.conversation === id) ?? null, contact: null, messages: [], loading: true, error: '', peek };
     sendState.value = { sending: false, error: '' };
   } else if (thread.value) thread.value = { ...thread.value, peek: peek && thread.value.peek !== false };
@@ -248,6 +272,7 @@ export function openConversation(id, { peek = false } = {}) {
 }
 
 export function closeConversation() {
+  if (selected.value) sayPresence(selected.value, 'idle');
   selected.value = null;
   thread.value = null;
   panel.value = false;
@@ -292,27 +317,120 @@ function upsertMessage(list, m) {
   return [...list, m].sort(messageOrder);
 }
 
+/// The reply being written: the last message the sender saw when it began (the send
+/// guard's `expect_last_message`) and its client reference, kept until the send is answered
+/// so that a retry after a lost answer is the same send (`client_ref`).
+let draft = { conversation: null, base: undefined, ref: null };
+
+const lastMessageId = () => {
+  const list = thread.value?.messages ?? [];
+  return list.length ? list[list.length - 1].message : null;
+};
+
+/// The composer's text changed: the first keystroke fixes what the draft is based on, and
+/// colleagues see "replying" (throttled).
+export function noteDraft(text) {
+  const id = selected.value;
+  if (!id) return;
+  if (draft.conversation !== id) draft = { conversation: id, base: undefined, ref: null };
+  if (!text) {
+    draft.base = undefined;
+    return;
+  }
+  if (draft.base === undefined) draft.base = lastMessageId();
+  sayPresence(id, 'replying');
+}
+
+const newRef = () =>
+  (globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`).slice(0, 64);
+
 /// Sends a reply: a body, or a template by name (the server fills its variables), with
-/// attachments ({url, content_type, size}) when there are any.
+/// attachments ({url, content_type, size}) when there are any. Guarded: if a text arrived
+/// or a colleague replied since the draft began, the server holds it (`conflict`) and the
+/// page says so; a second Send, after reading, goes.
 export async function sendReply({ body = '', template = '', media = [] } = {}) {
   const id = selected.value;
   const text = body.trim();
   if (!id || (!text && !template && !media.length) || sendState.value.sending) return false;
   sendState.value = { sending: true, error: '' };
+  if (draft.conversation !== id) draft = { conversation: id, base: undefined, ref: null };
+  if (draft.base === undefined) draft.base = lastMessageId();
+  if (!draft.ref) draft.ref = newRef();
   try {
-    const req = { conversation: id, ...(template ? { template } : { body: text }) };
+    const req = { conversation: id, ...(template ? { template } : { body: text }), client_ref: draft.ref };
+    if (draft.base) req.expect_last_message = draft.base;
     if (media.length) req.media = media;
     const res = await api.send(req);
+    draft = { conversation: id, base: undefined, ref: null };
     if (selected.value === id && thread.value)
       thread.value = { ...thread.value, messages: upsertMessage(thread.value.messages, res.message) };
     sendState.value = { sending: false, error: '' };
+    sayPresence(id, 'viewing');
     return true;
   } catch (e) {
+    // A lost answer (no status) keeps the reference: sending again is the same send.
+    if (e.status !== 0) draft.ref = null;
+    if (e.code === 'conflict') draft.base = lastMessageId();  // read it; the next Send goes
     sendState.value = { sending: false, error: sendErrorText(e), code: e.code };
     if ((e.code === 'opted_out' || e.code === 'consent_required') && selected.value === id) refreshConsent(id);
     return false;
   }
 }
+
+// ---- presence -----------------------------------------------------------------------------
+
+let presenceSaid = { conversation: null, state: null, at: 0 };
+let presenceTimer = null;
+
+/// Tells colleagues what this staff member does in a conversation (POST /v1/presence), at
+/// most every few seconds for the same state; refreshed while the thread stays open.
+export function sayPresence(conversation, state) {
+  if (!token.value || !conversation) return;
+  const now = Date.now();
+  const same = presenceSaid.conversation === conversation && presenceSaid.state === state;
+  if (same && now - presenceSaid.at < (state === 'replying' ? REPLYING_EVERY_MS : PRESENCE_EVERY_MS)) return;
+  presenceSaid = { conversation, state, at: now };
+  api.presence(conversation, state).catch(() => {});
+  if (presenceTimer) clearInterval(presenceTimer);
+  presenceTimer = state === 'idle' ? null : setInterval(() => {
+    if (selected.value === conversation) {
+      presenceSaid.at = 0;
+      sayPresence(conversation, 'viewing');
+    }
+  }, PRESENCE_EVERY_MS);
+}
+
+function applyPresence(p) {
+  const next = new Map(presence.value);
+  const inConv = new Map(next.get(p.conversation) ?? []);
+  if (p.state === 'idle') inConv.delete(p.staff);
+  else inConv.set(p.staff, { name: p.name || p.staff, state: p.state, until: Date.now() + (p.ttl_ms || 30000) });
+  if (inConv.size) next.set(p.conversation, inConv);
+  else next.delete(p.conversation);
+  presence.value = next;
+}
+
+/// Who else is in a conversation now: [{staff, name, state}], expired ones left out.
+export function presenceIn(conversation) {
+  const now = Date.now();
+  return [...(presence.value.get(conversation) ?? new Map()).entries()]
+    .filter(([, v]) => v.until > now)
+    .map(([staff, v]) => ({ staff, ...v }));
+}
+
+if (typeof window !== 'undefined')
+  setInterval(() => {
+    // Expire states nobody refreshed (a closed tab says nothing).
+    const now = Date.now();
+    let changed = false;
+    const next = new Map();
+    for (const [c, m] of presence.value) {
+      const kept = new Map([...m].filter(([, v]) => v.until > now));
+      if (kept.size !== m.size) changed = true;
+      if (kept.size) next.set(c, kept);
+    }
+    if (changed) presence.value = next;
+  }, 2000);
 
 /// The consent state of the open conversation's phone on its number (spec "Consent"): in
 /// the contact overview, or asked for an unlinked phone.
@@ -341,6 +459,10 @@ function sendErrorText(e) {
       return 'Not sent: you may not send texts.';
     case 'overloaded':
       return 'Not sent: the server is busy; try again in a moment.';
+    case 'conflict':
+      return 'Held: a new message arrived or a colleague replied since you began. Read it, then press Send again.';
+    case 'unavailable':
+      return 'Not sent yet: the server did not answer. Send again: it will not be sent twice.';
     default:
       return `Not sent: ${e.message}`;
   }
@@ -360,6 +482,9 @@ export function applyEvent(ev) {
       break;
     case 'badge':
       if (ev.badge) badge.value = ev.badge;
+      break;
+    case 'presence':
+      if (ev.presence) applyPresence(ev.presence);
       break;
     default:
       break;

@@ -79,6 +79,11 @@ export function openEventStream(opts) {
           } catch {
             return;
           }
+          // Presence is ephemeral (seq 0, no id): outside the resume bookkeeping.
+          if (data.kind === 'presence') {
+            opts.onEvent(data, 'ephemeral');
+            return;
+          }
           const seq = Number(data.seq ?? ev.id);
           const verdict = resume.event(seq);
           if (verdict === 'duplicate') return;

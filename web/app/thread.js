@@ -40,6 +40,7 @@ export function ThreadPane() {
           <button type="button" class="quiet" aria-expanded=${s.panel.value ? 'true' : 'false'} aria-controls="contact-panel"
             onClick=${() => (s.panel.value = !s.panel.value)}>Contact</button>
         </header>
+        <${Presence} conversation=${row?.conversation ?? s.selected.value} />
         ${t.peek && row && html`<p class="peek" role="status">Peeking: not marked read${row.folder === 'unread' ? ' (still unread for the team)' : ''}.
           <button type="button" class="link" onClick=${() => act(row.conversation, 'mark_read')}>Mark read</button></p>`}
         ${t.error && html`<p class="error" role="alert">${t.error}</p>`}
@@ -104,8 +105,22 @@ export function ActionMenu({ row }) {
     </div>`;
 }
 
-/// Who to assign: a staff id (the API has no staff list yet: the ids the page has seen
-/// are offered).
+/// Colleagues in this conversation now ("Ana is viewing", "Ana is replying"): presence
+/// events, forgotten after their ttl unless refreshed.
+function Presence({ conversation }) {
+  const [, tick] = useState(0);
+  useEffect(() => {
+    const t = setInterval(() => tick((n) => n + 1), 2000);
+    return () => clearInterval(t);
+  }, []);
+  void s.presence.value;  // re-render on presence events
+  const here = conversation ? s.presenceIn(conversation) : [];
+  if (!here.length) return null;
+  const text = here.map((p) => `${p.name} is ${p.state === 'replying' ? 'replying' : 'viewing'}`).join(' · ');
+  return html`<p class="presence muted" role="status" data-testid="presence">${text}</p>`;
+}
+
+/// Who to assign: a staff member of GET /v1/staff (by name), or any id typed.
 function AssignDialog({ row, close }) {
   const [staff, setStaff] = useState(row.assignee || '');
   const dialog = useRef(null);

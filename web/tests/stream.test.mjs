@@ -262,3 +262,20 @@ test('stream: a refused token stops it; a silent stream is reopened; nudge skips
   assert.equal(seen.unauthorized, 0);
   stream.stop();
 });
+
+test('stream: presence events (no id, seq 0) pass by the resume bookkeeping', async () => {
+  const { server, clock, seen, stream } = open();
+  await tick();
+  const presence = (state) =>
+    `event: presence\ndata: ${JSON.stringify({ seq: 0, kind: 'presence', presence: { conversation: 'c1', staff: 'ana', state } })}\n\n`;
+  server.connections[0].write(': subscribed after 3\n\n' + ev(4) + presence('viewing') + ev(5) + presence('idle'));
+  await tick();
+  assert.deepEqual(seen.events, [[4, 'next'], [0, 'ephemeral'], [5, 'next'], [0, 'ephemeral']]);
+  assert.deepEqual(seen.resets, ['initial'], 'no gap, no duplicate');
+  server.connections[0].end();
+  await tick();
+  clock.fire(retryTimer);
+  await tick();
+  assert.equal(server.connections[1].headers['Last-Event-ID'], '5', 'resumes after the last real event');
+  stream.stop();
+});

@@ -13,6 +13,28 @@ result<const staff_member*> acting_staff(const directory& dir, const std::string
   return s;
 }
 
+std::optional<right> right_for(staff_lookup op) noexcept {
+  switch (op) {
+    case staff_lookup::me:
+      return std::nullopt;
+    case staff_lookup::template_list:
+      return right::send_sms;
+    case staff_lookup::staff_list:
+    case staff_lookup::counts:
+    case staff_lookup::presence:
+      return right::view_messages;
+  }
+  return right::admin;  // unreachable: the strictest right
+}
+
+result<const staff_member*> acting_staff(const directory& dir, const std::string& staff_id,
+                                         staff_lookup op) {
+  if (auto needed = right_for(op)) return acting_staff(dir, staff_id, *needed);
+  const auto* s = dir.find_staff(staff_id);
+  if (!s) return make_error(errc::permission_denied, "unknown staff member `" + staff_id + "`");
+  return s;
+}
+
 status may_send(const std::string& staff_id, const staff_member* staff, message_kind kind) {
   if (staff_id.empty()) {
     if (kind == message_kind::manual)

@@ -2,6 +2,7 @@
 
 #include "msgcenter/core/inbox.hpp"
 #include "msgcenter/core/media.hpp"
+#include "msgcenter/core/send_guard.hpp"
 #include "msgcenter/core/text.hpp"
 
 namespace msgcenter {
@@ -39,6 +40,10 @@ status validate(const send_request& req) {
     return make_error(errc::invalid_argument, "give exactly one of conversation, contact, phone");
   if (req.kind == message_kind::system)
     return make_error(errc::invalid_argument, "`system` messages are the engine's own");
+  if (!req.client_ref.empty())
+    if (auto ok = validate_client_ref(req.client_ref); !ok) return ok;
+  if (req.expect_last_message && !req.conversation)
+    return make_error(errc::invalid_argument, "`expect_last_message` needs `conversation`");
   return unit{};
 }
 

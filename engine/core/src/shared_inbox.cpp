@@ -190,68 +190,130 @@ std::optional<inbox_row> conversation_index::row(const staff_member& viewer, con
   return make_row(viewer, own, *entries_.at(id).conv, dir);
 }
 
+namespace {
+
+/// Every filter of `q` but the folder, for `viewer` (the folder needs the read point, which
+/// list() and counts() use differently). Cheapest tests first: a filter matching little
+/// scans the whole list.
+bool passes_filters(const inbox_query& q, bool searching, const search_query& search,
+                    access min_access, const conversation_state& c,
+                    const std::vector<std::string>& owners, const staff_member& viewer,
+                    const directory& dir) {
+  if (!c.has_messages()) return false;
+  if (c.hidden() && !searching) return false;
+  if (q.types && (c.types() & q.types) == 0) return false;
+  if (q.from && c.last_activity() < *q.from) return false;
+  if (q.to && c.last_activity() > *q.to) return false;
+  if (q.last_direction && c.last_direction() != *q.last_direction) return false;
+  if (access_of(viewer, c.location(), owners, dir.settings) < min_access) return false;
+  const contact_card* card = c.contact() ? &*c.contact() : nullptr;
+  if (q.client_type && (!card || card->client_type != *q.client_type)) return false;
+  if (q.group && (!card || std::find(card->groups.begin(), card->groups.end(), *q.group) ==
+                               card->groups.end()))
+    return false;
+  if (q.location && (!card || card->home_location != *q.location)) return false;
+  if (q.contact_kind) {
+    if (!card) return false;
+    bool resource = card->kind == contact_kind::resource;
+    if (resource != (*q.contact_kind == contact_filter::resources)) return false;
+  }
+  if (q.assignee) {
+    if (*q.assignee == "none" ? !c.assignee().empty() : c.assignee() != *q.assignee) return false;
+  }
+  if (searching && !search.matches(c.view_for(viewer.id, dir))) return false;
+  return true;
+}
+
+}  // namespace
+
+// Where the matches can be: everything, or (under `assigned` visibility, and for an
+// assignee filter) only what one staff member owns; the assignee is always an owner.
+// An empty `assignee` names nobody: like "none" it matches the unassigned conversations
+// (inbox_view compares it with the assignee as given), which no owned list holds.
+const conversation_index::order& conversation_index::source_for(const inbox_query& q,
+                                                                const staff_member& viewer,
+                                                                const directory& dir,
+                                                                bool foreign_assignee) const {
+  static const order empty;
+  auto owned_by = [&](const std::string& id) -> const order& {
+    auto it = owned_.find(id);
+    return it == owned_.end() ? empty : it->second;
+  };
+  if (q.assignee && !q.assignee->empty() && *q.assignee != "none") return owned_by(*q.assignee);
+  if (!foreign_assignee && dir.settings.visibility == visibility_mode::assigned &&
+      !viewer.subscribe_all)
+    return owned_by(viewer.id);
+  return all_;
+}
+
+result<folder_counts> conversation_index::counts(const inbox_query& query,
+                                                 const staff_member& viewer, const staff_inbox& own,
+                                                 const directory& dir, bool may_manage) const {
+  inbox_query q = query;
+  q.folder = folder_filter::inbox;
+  q.limit = kDefaultPageSize;
+  q.cursor.clear();
+  auto planned = listing::plan_listing(q, viewer.id, may_manage);
+  if (!planned) return planned.error();
+  const auto& plan = planned.value();
+  // Pinned rows: the unfiltered inbox lists them (first); every other folder, and the inbox
+  // under a filter, only when searching (list() and plan_listing decide the same).
+  const bool inbox_pins = plan.include_pinned;
+  const bool other_pins = plan.searching;
+  folder_counts out;
+  auto count = [&](const conversation_state& c, const std::vector<std::string>& owners) {
+    if (!passes_filters(q, plan.searching, plan.search, plan.min_access, c, owners, viewer, dir))
+      return;
+    const folder f = c.folder_for(c.read_point_for(viewer.id, dir));
+    const bool pinned = own.pinned(c.id());
+    if (f != folder::archived && (!pinned || inbox_pins)) ++out.inbox;
+    if (pinned && !other_pins) return;
+    ++out.all;
+    switch (f) {
+      case folder::unread:
+        ++out.unread;
+        break;
+      case folder::read:
+        ++out.read;
+        break;
+      case folder::replied:
+        ++out.replied;
+        break;
+      case folder::archived:
+        ++out.archived;
+        break;
+    }
+  };
+  // Order does not matter for a count: walking the flat table is a third of the cost of
+  // walking the ordered map (no tree nodes, owners inline).
+  const order& source = source_for(q, viewer, dir, plan.foreign_assignee);
+  if (&source == &all_)
+    for (const auto& [id, e] : entries_) count(*e.conv, e.owners);
+  else
+    for (const auto& [key, conv] : source) count(*conv, *owners(conv->id()));
+  return out;
+}
+
 result<inbox_page> conversation_index::list(const inbox_query& q, const staff_member& viewer,
                                             const staff_inbox& own, const directory& dir,
                                             bool may_manage) const {
   auto planned = listing::plan_listing(q, viewer.id, may_manage);
   if (!planned) return planned.error();
   const auto& plan = planned.value();
-  const bool foreign_assignee = plan.foreign_assignee;
   const bool has_cursor = plan.has_cursor;
   const auto& start = plan.start;
-  const auto& search = plan.search;
-  const bool searching = plan.searching;
   const bool pinned_first = plan.pinned_first;
   const bool include_pinned = plan.include_pinned;
-  const access min_access = plan.min_access;
-  const auto& settings = dir.settings;
+  const order* source = &source_for(q, viewer, dir, plan.foreign_assignee);
 
-  // Where the matches can be: everything, or (under `assigned` visibility, and for an
-  // assignee filter) only what one staff member owns; the assignee is always an owner.
-  // An empty `assignee` names nobody: like "none" it matches the unassigned conversations
-  // (inbox_view compares it with the assignee as given), which no owned list holds.
-  const order* source = &all_;
-  static const order empty;
-  auto owned_by = [&](const std::string& id) -> const order* {
-    auto it = owned_.find(id);
-    return it == owned_.end() ? &empty : &it->second;
-  };
-  if (q.assignee && !q.assignee->empty() && *q.assignee != "none")
-    source = owned_by(*q.assignee);
-  else if (!foreign_assignee && settings.visibility == visibility_mode::assigned &&
-           !viewer.subscribe_all)
-    source = owned_by(viewer.id);
-
-  // Cheapest tests first: a filter matching little scans the whole list.
   auto matches = [&](const conversation_state& c, const std::vector<std::string>& owners) {
-    if (!c.has_messages()) return false;
-    if (c.hidden() && !searching) return false;
     // The archived folder depends on the conversation alone (no read point needed).
     if (c.archived() != (q.folder == folder_filter::archived) && q.folder != folder_filter::all &&
         (q.folder != folder_filter::inbox || c.archived()))
       return false;
-    if (q.types && (c.types() & q.types) == 0) return false;
-    if (q.from && c.last_activity() < *q.from) return false;
-    if (q.to && c.last_activity() > *q.to) return false;
-    if (q.last_direction && c.last_direction() != *q.last_direction) return false;
-    if (access_of(viewer, c.location(), owners, settings) < min_access) return false;
-    if (!folder_matches(q.folder, c.folder_for(c.read_point_for(viewer.id, dir)))) return false;
-    const contact_card* card = c.contact() ? &*c.contact() : nullptr;
-    if (q.client_type && (!card || card->client_type != *q.client_type)) return false;
-    if (q.group && (!card || std::find(card->groups.begin(), card->groups.end(), *q.group) ==
-                                 card->groups.end()))
+    if (!passes_filters(q, plan.searching, plan.search, plan.min_access, c, owners, viewer, dir))
       return false;
-    if (q.location && (!card || card->home_location != *q.location)) return false;
-    if (q.contact_kind) {
-      if (!card) return false;
-      bool resource = card->kind == contact_kind::resource;
-      if (resource != (*q.contact_kind == contact_filter::resources)) return false;
-    }
-    if (q.assignee) {
-      if (*q.assignee == "none" ? !c.assignee().empty() : c.assignee() != *q.assignee) return false;
-    }
-    if (searching && !search.matches(c.view_for(viewer.id, dir))) return false;
-    return true;
+    return folder_matches(q.folder, c.folder_for(c.read_point_for(viewer.id, dir)));
   };
 
   inbox_page page;

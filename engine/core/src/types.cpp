@@ -39,11 +39,12 @@ constexpr std::array<const char*, 2> kConsentMode{"implied", "double_opt_in"};
 constexpr std::array<const char*, 6> kRights{"view_messages", "manage_messages", "send_sms",
                                              "remove_feed",   "export",          "admin"};
 constexpr std::array<const char*, 2> kAlertKind{"message", "assigned"};
-constexpr std::array<const char*, 12> kErrc{
+constexpr std::array<const char*, 13> kErrc{
     "invalid_argument",  "not_found",     "permission_denied",
     "consent_required",  "opted_out",     "invalid_phone",
     "not_mobile",        "body_too_long", "attachment_too_large",
-    "unsupported_media", "overloaded",    "unavailable"};
+    "unsupported_media", "overloaded",    "unavailable",
+    "conflict"};
 
 std::string prefixed(char prefix, std::uint64_t id) {
   std::string s(1, prefix);

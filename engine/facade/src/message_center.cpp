@@ -552,6 +552,23 @@ result<export_reply> message_center::export_csv(const op_context& ctx, export_re
   }
 }
 
+result<staff_me_reply> message_center::staff_me(const op_context& ctx) {
+  return impl_->call<staff_me_reply>(ctx, staff_me_request{}).get();
+}
+result<staff_list_reply> message_center::staff_list(const op_context& ctx) {
+  return impl_->call<staff_list_reply>(ctx, staff_list_request{}).get();
+}
+result<template_list_reply> message_center::template_list(const op_context& ctx) {
+  return impl_->call<template_list_reply>(ctx, template_list_request{}).get();
+}
+result<folder_counts> message_center::inbox_counts(const op_context& ctx,
+                                                   inbox_counts_request req) {
+  return impl_->call<folder_counts>(ctx, std::move(req)).get();
+}
+result<unit> message_center::presence_set(const op_context& ctx, presence_request req) {
+  return impl_->call<unit>(ctx, std::move(req)).get();
+}
+
 result<carrier_account> message_center::carrier_account_for(const std::string& number) const {
   std::shared_lock lock(impl_->mutex);
   auto it = impl_->number_owner.find(number);

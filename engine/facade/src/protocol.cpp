@@ -5,6 +5,7 @@
 #include <set>
 
 #include "msgcenter/core/request_validation.hpp"
+#include "msgcenter/core/send_guard.hpp"
 #include "msgcenter/core/text.hpp"
 
 namespace msgcenter {
@@ -357,7 +358,8 @@ const std::map<std::string, op_spec>& operations() {
         }}},
       {"send",
        {op_class::staff,
-        {"conversation", "contact", "phone", "number", "body", "template", "media", "kind"},
+        {"conversation", "contact", "phone", "number", "body", "template", "media", "kind",
+         "client_ref", "expect_last_message"},
         [](message_center& mc, const op_context& ctx, const args& a) {
           send_request r;
           if (a.has("conversation")) r.conversation = conversation_arg(a);
@@ -374,6 +376,17 @@ const std::map<std::string, op_spec>& operations() {
             refuse(errc::invalid_argument, "give exactly one of conversation, contact, phone");
           r.media = media_arg(a);
           r.kind = enum_arg(a, "kind", parse_message_kind, message_kind::manual);
+          if (a.has("client_ref")) {
+            r.client_ref = a.str("client_ref");
+            value_or_throw(validate_client_ref(r.client_ref));  // "" too: given, but empty
+          }
+          if (auto e = a.opt_str("expect_last_message")) {
+            auto id = parse_message_key(*e);
+            if (!id) refuse(errc::invalid_argument, "`expect_last_message` must be a message id");
+            if (!r.conversation)
+              refuse(errc::invalid_argument, "`expect_last_message` needs `conversation`");
+            r.expect_last_message = *id;
+          }
           auto rep = value_or_throw(mc.send(ctx, std::move(r)));
           return ok({{"conversation", conversation_key(rep.conversation)},
                      {"message", to_json(rep.stored)}});
@@ -488,6 +501,68 @@ const std::map<std::string, op_spec>& operations() {
           json rows = json::array();
           for (auto& row : page.rows) rows.push_back(to_json(row));
           return ok({{"rows", rows}, {"cursor", null_if_empty(page.cursor)}});
+        }}},
+      {"inbox.counts",
+       {op_class::staff,
+        {"types", "from", "to", "client_type", "group", "location", "contact_kind", "assignee",
+         "last_direction", "q"},
+        [](message_center& mc, const op_context& ctx, const args& a) {
+          auto c = value_or_throw(mc.inbox_counts(ctx, {query_arg(a)}));
+          return ok({{"inbox", c.inbox},
+                     {"unread", c.unread},
+                     {"read", c.read},
+                     {"replied", c.replied},
+                     {"archived", c.archived},
+                     {"all", c.all}});
+        }}},
+      {"staff.me",
+       {op_class::staff,
+        {},
+        [](message_center& mc, const op_context& ctx, const args&) {
+          auto me = value_or_throw(mc.staff_me(ctx));
+          json rights = json::array();
+          for (auto r : {right::view_messages, right::manage_messages, right::send_sms,
+                         right::remove_feed, right::export_, right::admin})
+            if (me.self.has(r)) rights.push_back(to_string(r));
+          return ok({{"staff", me.self.id},
+                     {"name", me.self.name},
+                     {"rights", rights},
+                     {"locations", me.self.locations},
+                     {"subscribe_all", me.self.subscribe_all},
+                     {"business", {{"business", me.business}, {"name", me.business_name}}},
+                     {"settings",
+                      {{"read_status", to_string(me.read_status)},
+                       {"visibility", to_string(me.visibility)},
+                       {"consent", to_string(me.consent)}}}});
+        }}},
+      {"staff.list",
+       {op_class::staff,
+        {},
+        [](message_center& mc, const op_context& ctx, const args&) {
+          auto rep = value_or_throw(mc.staff_list(ctx));
+          json list = json::array();
+          for (auto& s : rep.staff) list.push_back({{"staff", s.staff}, {"name", s.name}});
+          return ok({{"staff", list}});
+        }}},
+      {"template.list",
+       {op_class::staff,
+        {},
+        [](message_center& mc, const op_context& ctx, const args&) {
+          auto rep = value_or_throw(mc.template_list(ctx));
+          json list = json::array();
+          for (auto& t : rep.templates) list.push_back({{"template", t.name}, {"body", t.body}});
+          return ok({{"templates", list}, {"business_name", rep.business_name}});
+        }}},
+      {"presence.set",
+       {op_class::staff,
+        {"conversation", "state"},
+        [](message_center& mc, const op_context& ctx, const args& a) {
+          presence_request r;
+          r.conversation = conversation_arg(a);
+          if (!a.has("state")) refuse(errc::invalid_argument, "`state` is required");
+          r.state = enum_arg(a, "state", parse_presence_state, presence_state::viewing);
+          value_or_throw(mc.presence_set(ctx, std::move(r)));
+          return ok();
         }}},
       {"inbox.badge",
        {op_class::staff,
@@ -614,6 +689,18 @@ json to_json(const staff_event& ev) {
       break;
     case event_kind::reset:
       break;  // nothing but the instruction to refetch
+    case event_kind::presence:
+      if (ev.presence_value) {
+        const auto& p = *ev.presence_value;
+        j["presence"] = {{"conversation", conversation_key(p.conversation)},
+                         {"staff", p.staff},
+                         {"name", p.name},
+                         {"state", to_string(p.state)},
+                         {"ttl_ms", p.ttl_ms}};
+      } else {
+        j["presence"] = nullptr;
+      }
+      break;
   }
   return j;
 }

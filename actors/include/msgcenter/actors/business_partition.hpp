@@ -24,6 +24,7 @@
 #include "msgcenter/core/contact_book.hpp"
 #include "msgcenter/core/gateway.hpp"
 #include "msgcenter/core/operation_rights.hpp"
+#include "msgcenter/core/send_guard.hpp"
 #include "msgcenter/persistence/store.hpp"
 
 namespace msgcenter::actors {
@@ -68,6 +69,13 @@ class business_partition {
   result<std::uint64_t> subscribe(const op_context& ctx, inbox_subscribe& q);
   unit unsubscribe(const op_context& ctx, inbox_unsubscribe& q);
   result<carrier_account> carrier(const op_context&, carrier_account_request&);
+  result<staff_me_reply> staff_me(const op_context& ctx, staff_me_request&);
+  result<staff_list_reply> staff_list(const op_context& ctx, staff_list_request&);
+  result<template_list_reply> template_list(const op_context& ctx, template_list_request&);
+  result<folder_counts> inbox_counts(const op_context& ctx, inbox_counts_request& req);
+  /// Sends a presence event straight to the subscribers who hear it (presence.hpp): no
+  /// journal, no seq, nothing kept. Errors: permission_denied, not_found.
+  result<unit> presence(const op_context& ctx, presence_request& req);
   result<unit> authorize(const op_context& ctx, authorize_request& req);
 
   /// The gateway's answer for an outbound message.
@@ -187,6 +195,18 @@ class business_partition {
   std::shared_ptr<record_wait> records_;  ///< the records of the current turn
 
   std::map<message_id, caf::response_promise> pending_replies_;  ///< hand-overs in flight
+  /// Client references of recent sends (send_guard.hpp); memory only.
+  client_ref_book client_refs_;
+  /// A send with a client reference until it is answered: the retries that came meanwhile
+  /// get the same answer.
+  struct ref_wait {
+    std::string ref;
+    std::vector<caf::typed_response_promise<result<send_reply>>> retries;
+  };
+  std::map<message_id, ref_wait> refs_in_flight_;
+  /// Answers the retries of a send with a client reference, and forgets the reference if
+  /// the send failed to be stored.
+  void settle_client_ref(message_id id, const result<send_reply>& answer, bool stored);
   /// A status callback that arrived before the gateway's answer named its provider id: kept
   /// until that answer comes, or answered not_found once every hand-over that was in flight
   /// when it arrived has been answered (L5 of the security review).

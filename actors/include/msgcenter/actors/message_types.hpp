@@ -39,6 +39,10 @@ using result_export = result<export_reply>;
 using result_number = result<number_put_reply>;
 using result_contact = result<contact_put_reply>;
 using result_carrier = result<carrier_account>;
+using result_me = result<staff_me_reply>;
+using result_staff_list = result<staff_list_reply>;
+using result_templates = result<template_list_reply>;
+using result_counts = result<folder_counts>;
 }  // namespace msgcenter::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::unit)
@@ -93,5 +97,14 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::result_contact)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::result_carrier)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::carrier_account_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::authorize_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::staff_me_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::staff_list_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::template_list_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::inbox_counts_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::presence_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::result_me)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::result_staff_list)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::result_templates)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::result_counts)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::inbox_subscribe)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(msgcenter::actors::inbox_unsubscribe)

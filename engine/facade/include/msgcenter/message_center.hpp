@@ -155,6 +155,29 @@ class message_center {
   /// answered meanwhile.
   result<export_reply> export_csv(const op_context& ctx, export_request req);
 
+  // What a staff client reads its frame with (issue 13; core/operation_rights.hpp,
+  // staff_lookup, says who may).
+  /// staff.me: the caller's record and the business's read_status, visibility and consent
+  /// settings (never its credentials). Needs only a staff member of the business.
+  /// Errors: permission_denied (unknown staff member), not_found (business).
+  result<staff_me_reply> staff_me(const op_context& ctx);
+  /// staff.list: every staff member's id and name, by id. Needs view_messages.
+  /// Errors: permission_denied, not_found (business).
+  result<staff_list_reply> staff_list(const op_context& ctx);
+  /// template.list: the templates by name and the business name. Needs send_sms.
+  /// Errors: permission_denied, not_found (business).
+  result<template_list_reply> template_list(const op_context& ctx);
+  /// inbox.counts: per folder, the conversations inbox.list would list with the query's
+  /// filters and search; exact. Needs view_messages.
+  /// Errors: permission_denied (also a foreign assignee without manage_messages),
+  /// invalid_argument (`from` after `to`).
+  result<folder_counts> inbox_counts(const op_context& ctx, inbox_counts_request req);
+  /// presence.set: an ephemeral `presence` event (seq 0, not kept for resume) to every
+  /// other staff member who can reach the conversation and is subscribed. Needs
+  /// view_messages and access to the conversation.
+  /// Errors: permission_denied, not_found (conversation, business).
+  result<unit> presence_set(const op_context& ctx, presence_request req);
+
   // Asynchronous forms: the same operations, answered through a future.
   std::future<result<unit>> business_put_async(const op_context& ctx, business_put_request req);
   std::future<result<inbound_reply>> inbound_async(const op_context& ctx, inbound_request req);

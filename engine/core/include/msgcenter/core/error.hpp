@@ -24,6 +24,7 @@ enum class errc : std::uint8_t {
   unsupported_media,     ///< media content type not accepted
   overloaded,            ///< the engine sheds load; retry later
   unavailable,           ///< the engine cannot accept work (store failed, shutting down)
+  conflict,  ///< the request was based on a state that changed (a send's expect_last_message)
 };
 
 /// The protocol spelling of a code, e.g. "not_found".

@@ -71,6 +71,21 @@ struct inbox_page {
   std::string cursor;  ///< empty when there is no next page
 };
 
+/// inbox.counts: per folder, the number of rows inbox.list would list over all its pages
+/// with the same filters and search (pinned rows only where that folder lists them).
+struct folder_counts {
+  std::uint64_t inbox = 0;
+  std::uint64_t unread = 0;
+  std::uint64_t read = 0;
+  std::uint64_t replied = 0;
+  std::uint64_t archived = 0;
+  std::uint64_t all = 0;
+  friend bool operator==(const folder_counts& a, const folder_counts& b) {
+    return a.inbox == b.inbox && a.unread == b.unread && a.read == b.read &&
+           a.replied == b.replied && a.archived == b.archived && a.all == b.all;
+  }
+};
+
 constexpr std::size_t kDefaultPageSize = 50;
 constexpr std::size_t kMaxPageSize = 500;
 constexpr std::size_t kMaxAlertsKept = 10000;

@@ -4,6 +4,7 @@
 // functions decide. Stateless and thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "msgcenter/core/access.hpp"
@@ -18,6 +19,26 @@ namespace msgcenter {
 /// "missing right `<right>`".
 [[nodiscard]] result<const staff_member*> acting_staff(const directory& dir,
                                                        const std::string& staff_id, right needed);
+
+/// The staff operations a client reads its frame with, and presence (issue 13).
+enum class staff_lookup : std::uint8_t {
+  me,             ///< staff.me: the caller's own record; any staff member of the business
+  staff_list,     ///< staff.list: colleagues' ids and names, for assigning: view_messages
+  template_list,  ///< template.list: the texts a sender may use: send_sms
+  counts,         ///< inbox.counts: what inbox.list counts: view_messages
+  presence,       ///< presence.set: shows the caller in a conversation: view_messages
+};
+
+/// The right a staff_lookup needs; nullopt: none beyond being a staff member (staff.me: a
+/// staff member may always read who they are, even with no right at all). Never fails.
+[[nodiscard]] std::optional<right> right_for(staff_lookup op) noexcept;
+
+/// The acting staff member of a staff_lookup: acting_staff with right_for(op), or only a
+/// known staff member when it needs no right.
+/// Errors: `permission_denied` as acting_staff.
+[[nodiscard]] result<const staff_member*> acting_staff(const directory& dir,
+                                                       const std::string& staff_id,
+                                                       staff_lookup op);
 
 /// Whether a send of `kind` may go out, by who sends it:
 ///  - the business's automation (`staff_id` empty: the admin API, replay, the C++ API without

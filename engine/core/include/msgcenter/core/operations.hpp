@@ -9,6 +9,7 @@
 
 #include "msgcenter/core/directory.hpp"
 #include "msgcenter/core/inbox.hpp"
+#include "msgcenter/core/presence.hpp"
 #include "msgcenter/core/types.hpp"
 
 namespace msgcenter {
@@ -110,6 +111,12 @@ struct send_request {
   std::string template_name;
   std::vector<media_item> media;
   message_kind kind = message_kind::manual;
+  /// The client's reference for this send (send_guard.hpp): a retry with the same one by
+  /// the same sender answers the first send's message instead of sending again. Empty: none.
+  std::string client_ref;
+  /// The send guard: only with `conversation`; refused with `conflict` unless this is still
+  /// the conversation's last (non-system) message. nullopt: no guard.
+  std::optional<message_id> expect_last_message;
 };
 struct send_reply {
   conversation_id conversation = 0;
@@ -240,11 +247,52 @@ struct authorize_request {
   right needed = right::admin;
 };
 
+/// staff.me: the caller's own record and the business settings a client adapts to.
+struct staff_me_request {};
+struct staff_me_reply {
+  staff_member self;
+  std::string business;
+  std::string business_name;
+  read_status_mode read_status = read_status_mode::shared;
+  visibility_mode visibility = visibility_mode::all;
+  consent_mode consent = consent_mode::implied;
+};
+
+/// staff.list: the business's staff members (ids and names, for assigning), by id.
+struct staff_list_request {};
+struct staff_list_entry {
+  std::string staff;
+  std::string name;
+};
+struct staff_list_reply {
+  std::vector<staff_list_entry> staff;
+};
+
+/// template.list: the business's templates, by name, and the name {business_name} fills.
+struct template_list_request {};
+struct template_list_reply {
+  std::vector<text_template> templates;
+  std::string business_name;
+};
+
+/// inbox.counts: per folder, how many conversations inbox.list would list with these
+/// filters (`folder`, `limit` and `cursor` of the query are not used).
+struct inbox_counts_request {
+  inbox_query query;
+};
+
+/// presence.set: tell the colleagues who can reach a conversation what the caller does in it.
+struct presence_request {
+  conversation_id conversation = 0;
+  presence_state state = presence_state::viewing;
+};
+
 // ---- real time -----------------------------------------------------------------------
 
 /// `reset`: the events a resuming subscriber missed cannot be replayed (too many, or from
 /// before a restart): refetch the list and the badge (protocol.md, "Live events").
-enum class event_kind : std::uint8_t { message, conversation, badge, alert, reset };
+/// `presence` events are ephemeral (presence.hpp): seq 0, never kept for resume.
+enum class event_kind : std::uint8_t { message, conversation, badge, alert, reset, presence };
 const char* to_string(event_kind k) noexcept;
 
 /// One event of a staff member's stream. `seq` increases by one per event of that staff
@@ -257,6 +305,7 @@ struct staff_event {
   conversation_id removed = 0;       ///< kind conversation: it left this staff member's view
   msgcenter::badge badge_value;      ///< kind badge
   std::optional<alert> alert_value;  ///< kind alert
+  std::optional<presence_note> presence_value;  ///< kind presence (seq 0)
 };
 
 }  // namespace msgcenter

@@ -38,7 +38,8 @@ inline constexpr std::size_t kMaxBulkConversations = kMaxPageSize;
 /// Errors: `invalid_argument` with "give `body` or `template`, not both"; "give exactly one
 /// of conversation, contact, phone" (an empty contact or phone counts as not given);
 /// "`system` messages are the engine's own" (kind system: consent texts only come from the
-/// engine).
+/// engine); validate_client_ref's error for a non-empty client_ref; "`expect_last_message`
+/// needs `conversation`" (the guard compares one thread).
 /// Whether there is something to send is known only once a template is rendered: see
 /// validate_content.
 [[nodiscard]] status validate(const send_request& req);

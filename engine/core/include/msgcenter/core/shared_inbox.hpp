@@ -136,6 +136,13 @@ class conversation_index {
                                         const staff_inbox& own, const directory& dir,
                                         bool may_manage) const;
 
+  /// inbox.counts for `viewer`: one pass over the conversations the viewer may be shown
+  /// (O(conversations), no allocation per conversation); the query's folder, limit and
+  /// cursor are ignored. Errors: as list() (`from` after `to`, a foreign `assignee`).
+  [[nodiscard]] result<folder_counts> counts(const inbox_query& q, const staff_member& viewer,
+                                             const staff_inbox& own, const directory& dir,
+                                             bool may_manage) const;
+
  private:
   struct order_key {
     millis activity;
@@ -151,6 +158,9 @@ class conversation_index {
   };
   using order = std::map<order_key, const conversation_state*>;
 
+  /// The list a query walks: everything, or what one staff member owns.
+  [[nodiscard]] const order& source_for(const inbox_query& q, const staff_member& viewer,
+                                        const directory& dir, bool foreign_assignee) const;
   [[nodiscard]] inbox_row make_row(const staff_member& viewer, const staff_inbox& own,
                                    const conversation_state& c, const directory& dir) const;
 
