@@ -928,7 +928,7 @@ status http_server::start() {
   webhook_batcher::limits wl;
   wl.batches_in_flight = std::max<std::size_t>(1, s.opts.limits.webhook_batches_in_flight);
   wl.batch_max = std::max<std::size_t>(1, s.opts.limits.webhook_batch_max);
-  wl.max_waiting = s.opts.limits.max_queued_requests;
+  wl.max_waiting = s.opts.limits.max_waiting_webhooks;
   s.batcher.emplace(s.engine, wl);
   s.keep_running.emplace(s.ioc.get_executor());
   s.do_accept();

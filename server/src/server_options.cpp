@@ -114,6 +114,7 @@ result<serve_config> load_serve_config(const std::string& path) {
                   "max_queued_requests",
                   "webhook_batches_in_flight",
                   "webhook_batch_max",
+                  "max_waiting_webhooks",
                   "max_pipelined_requests",
                   "sse_queue_events",
                   "sse_heartbeat_ms",
@@ -142,6 +143,8 @@ result<serve_config> load_serve_config(const std::string& path) {
             std::max<std::uint64_t>(1, count(l, "webhook_batches_in_flight"));
       if (l.contains("webhook_batch_max"))
         lim.webhook_batch_max = std::max<std::uint64_t>(1, count(l, "webhook_batch_max"));
+      if (l.contains("max_waiting_webhooks"))
+        lim.max_waiting_webhooks = count(l, "max_waiting_webhooks");
       if (l.contains("max_pipelined_requests"))
         lim.max_pipelined_requests = std::max<std::uint64_t>(1, count(l, "max_pipelined_requests"));
       if (l.contains("max_queued_requests"))

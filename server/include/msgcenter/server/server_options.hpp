@@ -49,6 +49,9 @@ struct server_limits {
   std::size_t webhook_batches_in_flight = 2;
   /// Most webhooks in one engine batch (at most the engine's options::max_batch).
   std::size_t webhook_batch_max = 1000;
+  /// Signed webhooks waiting for a batch slot (those in the engine not counted); more
+  /// answer 429 overloaded. About 300 bytes each.
+  std::size_t max_waiting_webhooks = 16384;
   /// Requests one connection may have read and not yet answered (HTTP/1.1 pipelining).
   /// Reading pauses at the bound and resumes as answers are written.
   std::size_t max_pipelined_requests = 64;
