@@ -26,11 +26,7 @@ std::vector<http_reply> pipelined(std::uint16_t port, const std::vector<std::str
   try {
     net::io_context ioc;
     tcp::socket socket(ioc);
-    if (!source.empty()) {
-      socket.open(tcp::v4());
-      socket.bind({net::ip::make_address(source), 0});
-    }
-    socket.connect({net::ip::make_address("127.0.0.1"), port});
+    connect_from(socket, port, source);
     std::string all;
     for (auto& r : requests) all += r;
     net::write(socket, net::buffer(all));
@@ -43,11 +39,7 @@ std::vector<http_reply> pipelined(std::uint16_t port, const std::vector<std::str
       http_reply r;
       r.status = parser.get().result_int();
       r.body = parser.get().body();
-      for (auto& f : parser.get()) {
-        std::string name(f.name_string());
-        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        r.headers[name] = std::string(f.value());
-      }
+      r.headers = lower_case_headers(parser.get());
       out.push_back(std::move(r));
     }
   } catch (const std::exception&) {
