@@ -1,7 +1,5 @@
 #include "load_command.hpp"
 
-#include "workload.hpp"  // bench/: the burst shared with the benchmarks
-
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -26,12 +24,15 @@
 #include <thread>
 #include <vector>
 
+#include "workload.hpp"  // bench/: the burst shared with the benchmarks
+
 #ifdef MSGCENTER_LOAD_HAVE_OPENSSL
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #endif
 
 #include "msgcenter/message_center.hpp"
+#include "pipelined_client.hpp"
 
 namespace msgcenter::cli {
 namespace {
@@ -54,6 +55,11 @@ struct load_args {
   std::string account_sid = "ACload";
   std::string number = "+12025550100";
   std::size_t connections = 8;
+  std::size_t pipeline = 1;           ///< --url: requests in flight per connection
+  long server_pid = 0;                ///< --url: the server's process, for its CPU per request
+  bool no_floor = false;              ///< --url: skip the /healthz floor
+  std::size_t flood_connections = 0;  ///< --url: unsigned webhooks during the run
+  std::string flood_source = "127.0.0.2";
   bool no_progress = false;
 };
 
@@ -229,6 +235,12 @@ struct report {
   std::int64_t rss_growth = -1;  ///< embedded only
   double other_cores = 0;        ///< CPU of other processes during the run
   std::string commit_batches = "n/a";
+  // --url only (negative: not measured)
+  double floor_rate = -1, floor_p99 = -1, floor_server_us = -1;
+  std::string floor_error;
+  double server_us = -1, generator_us = -1;
+  std::uint64_t flood_sent = 0;
+  double flood_rate = 0;
 };
 
 // ---- embedded engine -----------------------------------------------------------------------
@@ -619,70 +631,96 @@ int run_http(const load_args& a, report& rep) {
     return 1;
   }
   workload wl{a.conversations, stride_for(a.conversations), run_tag()};
-  run_totals totals;
-  std::atomic<std::uint64_t> next{0};
-  std::vector<latency_log> logs(std::max<std::size_t>(1, a.connections));
-  std::vector<clock_type::time_point> last(logs.size());
-  progress_bar bar(totals, a.messages, !a.no_progress);
-  cpu_noise noise;  // the server's CPU counts as others' here: run it on another machine
-  const auto t0 = clock_type::now();
-  std::vector<std::thread> workers;
-  for (std::size_t w = 0; w < logs.size(); ++w) {
-    workers.emplace_back([&, w] {
-      http_connection conn(u);
-      std::string e;
-      for (;;) {
-        auto k = next.fetch_add(1);
-        if (k >= a.messages) break;
-        auto due = t0;
-        if (a.rate > 0) {
-          due = t0 + std::chrono::duration_cast<clock_type::duration>(
-                         std::chrono::duration<double>(static_cast<double>(k) / a.rate));
-          std::this_thread::sleep_until(due);
-        }
-        std::vector<std::pair<std::string, std::string>> params = {
-            {"AccountSid", a.account_sid},
-            {"Body", body_of(k)},
-            {"From", client_phone(wl.client_of(k))},
-            {"MessageSid", wl.provider_id(k)},
-            {"NumMedia", "0"},
-            {"To", a.number}};
-        std::string body;
-        for (auto& [name, value] : params) {
-          if (!body.empty()) body += '&';
-          body += name + "=" + form_escape(value);
-        }
-        auto sig = twilio_signature(signed_url, params, args.token);
-        std::string req = "POST " + path + " HTTP/1.1\r\nHost: " + host_header +
-                          "\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                          "X-Twilio-Signature: " +
-                          sig + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
-                          body;
-        auto start = a.rate > 0 ? due : clock_type::now();
-        int status = conn.round_trip(req, e);
-        if (status < 0) status = conn.round_trip(req, e);  // one reconnect
-        auto now = clock_type::now();
-        logs[w].add(std::chrono::duration<double, std::milli>(now - start).count(), 1);
-        last[w] = now;
-        if (status >= 200 && status < 300)
-          ++totals.acked;
-        else
-          totals.fail(1, status < 0 ? e : "HTTP status " + std::to_string(status));
-      }
-    });
+  // The pre-signed corpus: every request is built and signed before the clock starts, so
+  // the generator spends its CPU on sockets only.
+  std::vector<std::string> corpus;
+  corpus.reserve(a.messages);
+  auto webhook_request = [&](std::uint64_t k, const std::string& token) {
+    std::vector<std::pair<std::string, std::string>> params = {
+        {"AccountSid", a.account_sid},
+        {"Body", body_of(k)},
+        {"From", client_phone(wl.client_of(k))},
+        {"MessageSid", wl.provider_id(k)},
+        {"NumMedia", "0"},
+        {"To", a.number}};
+    std::string body;
+    for (auto& [name, value] : params) {
+      if (!body.empty()) body += '&';
+      body += name + "=" + form_escape(value);
+    }
+    auto sig = twilio_signature(signed_url, params, token);
+    return "POST " + path + " HTTP/1.1\r\nHost: " + host_header +
+           "\r\nContent-Type: application/x-www-form-urlencoded\r\nX-Twilio-Signature: " + sig +
+           "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  };
+  for (std::uint64_t k = 0; k < a.messages; ++k) corpus.push_back(webhook_request(k, args.token));
+  pipelined_options po;
+  po.host = u.host;
+  po.port = u.port;
+  po.connections = std::max<std::size_t>(1, a.connections);
+  po.depth = std::max<std::size_t>(1, a.pipeline);
+  auto server_cpu = [&] { return a.server_pid > 0 ? process_cpu_seconds(a.server_pid) : -1.0; };
+
+  // 1. The server's own HTTP floor: a trivial route, same connections, depth and count.
+  if (!a.no_floor) {
+    std::vector<std::string> health = {"GET " + u.base +
+                                       "/healthz HTTP/1.1\r\nHost: " + host_header + "\r\n\r\n"};
+    pipelined_options fo = po;
+    fo.rate = 0;
+    const double c0 = server_cpu();
+    auto f = run_pipelined(fo, health, a.messages);
+    const double c1 = server_cpu();
+    rep.floor_rate = f.seconds > 0 ? static_cast<double>(f.ok) / f.seconds : 0;
+    rep.floor_p99 = f.quantile(0.99);
+    if (c0 >= 0 && f.ok) rep.floor_server_us = (c1 - c0) * 1e6 / static_cast<double>(f.ok);
+    if (f.failed) rep.floor_error = f.first_error;
   }
-  for (auto& t : workers) t.join();
+
+  // 2. Signed webhooks, with an unsigned flood from another source address if asked.
+  std::atomic<bool> stop_flood{false};
+  std::thread flood;
+  pipelined_result flood_result;
+  if (a.flood_connections > 0) {
+    std::vector<std::string> bad;
+    for (std::uint64_t k = 0; k < 64; ++k) bad.push_back(webhook_request(k, "not-the-token"));
+    pipelined_options fl = po;
+    fl.connections = a.flood_connections;
+    fl.source = a.flood_source;
+    fl.rate = 0;
+    fl.stop = &stop_flood;
+    flood = std::thread(
+        [fl, bad, &flood_result] { flood_result = run_pipelined(fl, bad, UINT64_MAX / 2); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the flood is on
+  }
+  po.rate = a.rate;
+  cpu_noise noise;
+  const double c0 = server_cpu();
+  auto w = run_pipelined(po, corpus, a.messages);
+  const double c1 = server_cpu();
   rep.other_cores = noise.other_cores();
-  bar.stop();
-  rep.target = "msgcenter serve at " + a.url + " (" + std::to_string(logs.size()) + " connections)";
+  if (flood.joinable()) {
+    stop_flood = true;
+    flood.join();
+    rep.flood_sent = flood_result.sent;
+    rep.flood_rate = flood_result.seconds > 0
+                         ? static_cast<double>(flood_result.sent) / flood_result.seconds
+                         : 0;
+  }
+  rep.target = "msgcenter serve at " + a.url + " (" + std::to_string(po.connections) +
+               " connections, pipeline depth " + std::to_string(po.depth) + ")";
   rep.messages = a.messages;
-  rep.acked = totals.acked;
-  rep.failed = totals.failed;
-  rep.first_error = totals.first_error;
-  rep.seconds =
-      std::chrono::duration<double>(*std::max_element(last.begin(), last.end()) - t0).count();
-  for (auto& l : logs) rep.lat.merge(l);
+  rep.acked = w.ok;
+  rep.failed = w.failed;
+  rep.first_error = w.first_error;
+  rep.seconds = w.seconds;
+  for (double ms : w.latency_ms) rep.lat.add(ms, 1);
   rep.peak_rss = peak_rss_bytes();
+  rep.generator_us = w.ok ? w.generator_cpu_seconds * 1e6 / static_cast<double>(w.ok) : 0;
+  if (c0 >= 0 && w.ok) {
+    rep.server_us = (c1 - c0) * 1e6 / static_cast<double>(w.ok);
+    // The server's CPU is no other load: it is what is measured.
+    if (w.seconds > 0) rep.other_cores = std::max(0.0, rep.other_cores - (c1 - c0) / w.seconds);
+  }
   rep.commit_batches = "n/a (not reported over HTTP)";
   return 0;
 #endif
@@ -720,6 +758,21 @@ void print_report(const load_args& a, report& r) {
       j["rss_growth_per_conversation_bytes"] = per_conversation;
     }
     if (!r.first_error.empty()) j["first_error"] = r.first_error;
+    if (!a.url.empty()) {
+      j["pipeline"] = a.pipeline;
+      j["connections"] = a.connections;
+      j["server_cpu_us_per_request"] = r.server_us;
+      j["generator_cpu_us_per_request"] = r.generator_us;
+      j["healthz_floor"] = {{"requests_per_s", r.floor_rate},
+                            {"p99_ms", r.floor_p99},
+                            {"server_cpu_us_per_request", r.floor_server_us}};
+      if (r.floor_rate > 0) j["ratio_to_floor"] = tput / r.floor_rate;
+      if (!r.floor_error.empty()) j["healthz_floor"]["first_error"] = r.floor_error;
+      if (a.flood_connections > 0)
+        j["unsigned_flood"] = {{"connections", a.flood_connections},
+                               {"requests", r.flood_sent},
+                               {"requests_per_s", r.flood_rate}};
+    }
     std::cout << j.dump() << "\n";
     return;
   }
@@ -741,7 +794,22 @@ void print_report(const load_args& a, report& r) {
                 static_cast<double>(r.rss_growth) / (1 << 20), per_conversation);
   std::printf("commit batches: %s\n", r.commit_batches.c_str());
   std::printf("other load:    %.2f cores used by other processes during the run%s\n", r.other_cores,
-              a.url.empty() ? "" : " (the server included)");
+              a.url.empty() || a.server_pid > 0 ? "" : " (the server included: no --server-pid)");
+  if (!a.url.empty()) {
+    if (r.server_us >= 0) std::printf("server CPU:    %.1f us per webhook\n", r.server_us);
+    std::printf("generator CPU: %.1f us per webhook\n", r.generator_us);
+    if (r.floor_rate >= 0) {
+      std::printf("/healthz floor: %.0f requests/s, p99 %.3f ms", r.floor_rate, r.floor_p99);
+      if (r.floor_server_us >= 0)
+        std::printf(", server CPU %.1f us per request", r.floor_server_us);
+      std::printf("%s%s\n", r.floor_error.empty() ? "" : "; failed: ", r.floor_error.c_str());
+      if (r.floor_rate > 0) std::printf("webhooks / floor: %.2f\n", tput / r.floor_rate);
+    }
+    if (a.flood_connections > 0)
+      std::printf("unsigned flood: %llu requests over %zu connections from %s (%.0f/s)\n",
+                  static_cast<unsigned long long>(r.flood_sent), a.flood_connections,
+                  a.flood_source.c_str(), r.flood_rate);
+  }
 }
 
 int run_load(const load_args& a) {
@@ -788,6 +856,21 @@ void add_load_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--number", a->number, "The business number messages are sent to")
       ->capture_default_str();
   cmd->add_option("--connections", a->connections, "Concurrent HTTP connections (--url)")
+      ->capture_default_str();
+  cmd->add_option("--pipeline", a->pipeline,
+                  "Requests in flight per connection, HTTP/1.1 pipelining (--url)")
+      ->capture_default_str();
+  cmd->add_option("--server-pid", a->server_pid,
+                  "Process id of the server (--url): reports its CPU per request, apart from "
+                  "the generator's");
+  cmd->add_flag("--no-floor", a->no_floor,
+                "Skip measuring the server's own HTTP floor (GET /healthz, same connections "
+                "and depth) before the webhooks (--url)");
+  cmd->add_option("--unsigned-flood", a->flood_connections,
+                  "Connections sending wrongly signed webhooks during the run (--url)")
+      ->capture_default_str();
+  cmd->add_option("--flood-source", a->flood_source,
+                  "Local address the unsigned flood connects from (--url)")
       ->capture_default_str();
   cmd->callback([a, &exit_code] { exit_code = run_load(*a); });
 }

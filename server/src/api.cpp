@@ -47,6 +47,7 @@ api_reply twiml_ok() {
   api_reply r;
   r.content_type = "text/xml";
   r.body = kTwiml;
+  r.twiml_ok = true;
   return r;
 }
 
@@ -246,7 +247,7 @@ api_reply api::execute(const route_match& m, const principal& who, const api_req
     }
     case route_kind::webhook_sms:
     case route_kind::webhook_status:
-      return webhook(r, req);
+      break;  // prepare_webhook() and the batcher, never a worker
     case route_kind::token_issue:
     case route_kind::token_list:
     case route_kind::token_revoke:
@@ -362,15 +363,20 @@ api_reply api::keys(const route_match& m, const principal& who, const api_reques
   return json_reply(json{{"ok", true}, {"revoked", revoked.value()}});
 }
 
-api_reply api::webhook(const route& r, const api_request& req) {
+webhook_intake api::prepare_webhook(const route& r, const api_request& req) {
+  webhook_intake out;
   const bool sms = r.kind == route_kind::webhook_sms;
+  auto answer = [&](api_reply reply) {
+    out.reply = std::move(reply);
+    return std::move(out);
+  };
   // Until the signature is checked nothing reaches the engine, every refusal counts against
   // the source address, and an unknown number, a business without an auth token and a wrong
   // signature answer alike: the answer tells nobody which numbers exist.
-  if (auto refusal = too_many_failures(req)) return *refusal;
+  if (auto refusal = too_many_failures(req)) return answer(std::move(*refusal));
   auto unsigned_refusal = [&](std::string_view code, std::string_view message) {
     ++metrics_.signature_failures;
-    return auth_failure(req, error_reply(code, message));
+    return answer(auth_failure(req, error_reply(code, message)));
   };
   auto type = lower(req.content_type);
   if (auto semi = type.find(';'); semi != std::string::npos) type.resize(semi);
@@ -391,27 +397,25 @@ api_reply api::webhook(const route& r, const api_request& req) {
     return unsigned_refusal("permission_denied", "invalid X-Twilio-Signature");
   if (auto sid = form_value(f, "AccountSid");
       sid && !account->account_sid.empty() && *sid != account->account_sid)
-    return error_reply("permission_denied", "AccountSid is not the business's account");
-  const op_context ctx{account->business, "", std::nullopt};
+    return answer(error_reply("permission_denied", "AccountSid is not the business's account"));
   auto message_sid = form_value(f, "MessageSid");
   if (!message_sid) message_sid = form_value(f, "SmsSid");
   if (!message_sid || message_sid->empty())
-    return error_reply("invalid_argument", "`MessageSid` is required");
+    return answer(error_reply("invalid_argument", "`MessageSid` is required"));
 
   if (!sms) {
     auto twilio_status = form_value(f, "MessageStatus");
     if (!twilio_status) twilio_status = form_value(f, "SmsStatus");
-    if (!twilio_status) return error_reply("invalid_argument", "`MessageStatus` is required");
+    if (!twilio_status)
+      return answer(error_reply("invalid_argument", "`MessageStatus` is required"));
     auto mapped = map_twilio_status(*twilio_status);
-    if (!mapped) return twiml_ok();  // a step the engine does not record
+    if (!mapped) return answer(twiml_ok());  // a step the engine does not record
     status_request s;
     s.provider_id = *message_sid;
     s.status = *mapped;
     s.error_code = form_value(f, "ErrorCode").value_or("");
-    auto applied = engine_.status(ctx, std::move(s));
-    if (!applied) return error_reply(applied.error());
-    ++metrics_.status_callbacks;
-    return twiml_ok();
+    out.status.emplace(op_context{account->business, "", std::nullopt}, std::move(s));
+    return out;
   }
 
   inbound_request in;
@@ -423,7 +427,7 @@ api_reply api::webhook(const route& r, const api_request& req) {
   // (docs/api.md); the engine's limits on count and type still apply.
   if (auto n = form_value(f, "NumMedia"); n && !n->empty()) {
     if (n->size() > 3 || n->find_first_not_of("0123456789") != std::string::npos)
-      return error_reply("invalid_argument", "`NumMedia` must be a small integer");
+      return answer(error_reply("invalid_argument", "`NumMedia` must be a small integer"));
     int count = std::stoi(*n);
     for (int i = 0; i < count; ++i) {
       media_item item;
@@ -433,14 +437,25 @@ api_reply api::webhook(const route& r, const api_request& req) {
       in.media.push_back(std::move(item));
     }
   }
-  auto stored = engine_.inbound(ctx, std::move(in));
+  out.inbound = std::move(in);
+  return out;
+}
+
+api_reply api::inbound_answer(const result<inbound_reply>& stored,
+                              std::chrono::steady_clock::time_point received) {
   if (!stored) return error_reply(stored.error());
   metrics_.observe_ack_latency(
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - req.received).count());
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - received).count());
   if (stored->duplicate)
     ++metrics_.inbound_duplicates;
   else
     ++metrics_.inbound_messages;
+  return twiml_ok();
+}
+
+api_reply api::status_answer(const result<status_reply>& applied) {
+  if (!applied) return error_reply(applied.error());
+  ++metrics_.status_callbacks;
   return twiml_ok();
 }
 

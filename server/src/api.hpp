@@ -1,7 +1,7 @@
 // The request handler behind http_server: authentication, routes, webhooks (private).
 //
-// authenticate() is cheap and runs on the network threads; execute() calls the engine and
-// blocks until it answers, so it runs on the worker pool. Both are thread-safe.
+// admit() and prepare_webhook() are cheap and run on the network threads; execute() calls the
+// engine and blocks until it answers, so it runs on the worker pool. All are thread-safe.
 #pragma once
 
 #include <chrono>
@@ -38,6 +38,17 @@ struct api_reply {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  /// The empty TwiML 200 every accepted webhook gets: the connection sends bytes rendered
+  /// once (http_response.hpp) instead of rendering these fields.
+  bool twiml_ok = false;
+};
+
+/// What a webhook needs after its checks on the network thread (api::prepare_webhook):
+/// exactly one of the three is set.
+struct webhook_intake {
+  std::optional<api_reply> reply;          ///< answered at once (a refusal, an untracked step)
+  std::optional<inbound_request> inbound;  ///< a signed inbound SMS for the batcher
+  std::optional<std::pair<op_context, status_request>> status;  ///< a signed status callback
 };
 
 /// Who is calling, once authenticated (docs/api.md, "Credentials").
@@ -72,6 +83,15 @@ class api {
   [[nodiscard]] api_reply execute(const route_match& m, const principal& who,
                                   const api_request& req);
 
+  /// A webhook's checks, all without the engine: the source's failure budget, the form,
+  /// the account of the number (a table read), the signature (refused alike for an unknown
+  /// number), the AccountSid and the fields. Cheap; runs on the network thread.
+  [[nodiscard]] webhook_intake prepare_webhook(const route& r, const api_request& req);
+  /// The answer to a webhook once the engine stored it (or refused it); counts the metrics.
+  [[nodiscard]] api_reply inbound_answer(const result<inbound_reply>& stored,
+                                         std::chrono::steady_clock::time_point received);
+  [[nodiscard]] api_reply status_answer(const result<status_reply>& applied);
+
   /// The URL Twilio signed for this request.
   [[nodiscard]] std::string signed_url(const api_request& req) const;
 
@@ -85,7 +105,6 @@ class api {
   api_reply auth_failure(const api_request& req, api_reply refusal);
   /// 429 for a source that used up its failed authentications, else nullopt.
   std::optional<api_reply> too_many_failures(const api_request& req);
-  api_reply webhook(const route& r, const api_request& req);
 
   const server_options& opts_;
   message_center& engine_;

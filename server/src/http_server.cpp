@@ -2,10 +2,13 @@
 //
 // Invariants:
 // - Every connection (session) runs on its own strand: its members are touched only by
-//   handlers on that strand, except that a worker thread reads req_/match_/who_ while the
-//   session is busy_ (it starts no other operation until the worker posts the reply back).
+//   handlers on that strand, except that a worker thread reads req_/match_/who_ while a
+//   request runs alone (serial_: nothing is read until the worker posts its answer back).
+// - A connection's answers leave in the order of its requests (slots_), whatever order
+//   they are ready in; webhooks are answered once their engine batch is durable.
 // - in_flight counts requests from the moment their body is read to the moment their
-//   response is written; stop() waits for it to reach 0. An established event stream is
+//   response is written (or the connection is closed and their answer arrived); stop()
+//   waits for it to reach 0. An established event stream is
 //   not in flight (it never ends by itself): stop() closes it.
 // - An event stream's queue (sse_channel) is filled by engine threads and drained by the
 //   session's strand; it is bounded, and overflowing it closes that one stream.
@@ -24,11 +27,13 @@
 #include <unordered_map>
 
 #include "api.hpp"
+#include "http_response.hpp"
 #include "msgcenter/protocol.hpp"
 #include "msgcenter/server/form.hpp"
 #include "msgcenter/server/http_status.hpp"
 #include "msgcenter/server/static_files.hpp"
 #include "static_site.hpp"
+#include "webhook_batcher.hpp"
 
 namespace msgcenter::server {
 
@@ -104,6 +109,9 @@ struct http_server::impl {
   token_store& tokens;
   server_metrics& metrics;
   api handler;
+  /// Signed webhooks on their way to the engine, in batches. Created at start(); closed in
+  /// stop() once no request is read any more.
+  std::optional<webhook_batcher> batcher;
   /// The web page's files, when a web root is configured.
   std::optional<static_site> web;
 
@@ -169,10 +177,14 @@ struct http_server::impl {
 
 namespace {
 
-class session : public std::enable_shared_from_this<session> {
+class session : public webhook_batcher::sink, public std::enable_shared_from_this<session> {
  public:
   session(http_server::impl& srv, tcp::socket&& socket, std::uint64_t id)
-      : srv_(srv), stream_(std::move(socket)), id_(id), heartbeat_(stream_.get_executor()) {
+      : srv_(srv),
+        stream_(std::move(socket)),
+        id_(id),
+        heartbeat_(stream_.get_executor()),
+        idle_timer_(stream_.get_executor()) {
     ++srv_.metrics.connections;
     beast::error_code ec;
     auto peer = stream_.socket().remote_endpoint(ec);
@@ -207,10 +219,11 @@ class session : public std::enable_shared_from_this<session> {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_request(); });
   }
 
-  /// The server is stopping: close unless a request is being answered (that one closes
-  /// after its response).
+  /// The server is stopping: close unless requests are being answered (the connection
+  /// closes after the last of them).
   void server_stopping() {
-    if (sse_ || !busy_) close();
+    no_more_reads_ = true;
+    if (sse_ || (slots_.empty() && !http_writing_ && !on_drained_)) close();
   }
 
   /// Moves the queued events into the next write, unless a write is still running: then
@@ -242,35 +255,101 @@ class session : public std::enable_shared_from_this<session> {
   std::string staff_key() const { return who_.business + "/" + who_.staff; }
 
   // ---- requests ------------------------------------------------------------------------
+  //
+  // Pipelining: a request read gets a slot in slots_ (its answer's place) and, unless it
+  // must run alone, the next request is read at once. Answers fill their slots in any order
+  // (webhooks as their engine batch finishes) and leave in slot order, as many ready ones
+  // per write as there are. A request that must run alone (a worker's engine call, a file,
+  // an event stream) waits until every earlier answer is written, and nothing is read
+  // while it runs: its worker reads req_/match_/who_, and its effects come before the
+  // next request's (read your writes on one connection).
+
+  struct out_slot {
+    bool ready = false;
+    bool retired = false;  ///< its in_flight count was given back
+    bool keep_alive = true;
+    bool linger = false;
+    bool head = false;
+    std::string label = "unmatched";  ///< the route, for metrics
+    std::chrono::steady_clock::time_point received;
+    std::string bytes;
+  };
+
+  out_slot& slot(std::uint64_t no) { return slots_[static_cast<std::size_t>(no - first_slot_)]; }
+  out_slot& current() { return slot(current_); }
+
+  /// A request was read: its answer's slot, counted in flight until written.
+  void open_slot(bool keep_alive, bool head) {
+    out_slot s;
+    s.keep_alive = keep_alive;
+    s.head = head;
+    s.received = std::chrono::steady_clock::now();
+    slots_.push_back(std::move(s));
+    current_ = first_slot_ + slots_.size() - 1;
+    ++srv_.in_flight;
+    if (!keep_alive) no_more_reads_ = true;
+  }
+
+  void retire(out_slot& s) {
+    if (s.retired) return;
+    s.retired = true;
+    srv_.request_done();
+  }
 
   void read_request() {
-    if (closed_) return;
-    if (srv_.draining) return close();
-    head_ = false;
+    if (closed_ || reading_ || serial_ || no_more_reads_ || on_drained_) return;
+    if (srv_.draining) {
+      if (slots_.empty() && !http_writing_) close();
+      return;
+    }
+    if (slots_.size() >= limits().max_pipelined_requests) return;  // resumes after a write
+    reading_ = true;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(limits().max_header_bytes));
     parser_->body_limit(limits().max_body_bytes);
-    stream_.expires_after(limits().header_timeout);
+    // The header timeout counts from the last answer written (idle_deadline), not while
+    // this connection's earlier requests are still being answered.
+    stream_.expires_never();
+    if (slots_.empty()) arm_idle_deadline();
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
   }
 
+  void arm_idle_deadline() {
+    idle_timer_.expires_after(limits().header_timeout);
+    idle_timer_.async_wait([self = shared_from_this(), gen = ++idle_gen_](beast::error_code ec) {
+      if (ec || gen != self->idle_gen_ || self->closed_) return;
+      if (self->reading_ && self->slots_.empty()) self->close();  // a header too slow
+    });
+  }
+
   void on_header(beast::error_code ec) {
+    ++idle_gen_;  // the header is in: the idle deadline is over
     if (ec == http::error::body_limit) return too_large();
     if (ec) return read_failed(ec);
     const auto& h = parser_->get();
     if (beast::iequals(h[http::field::expect], "100-continue") && !parser_->is_done()) {
-      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
-      stream_.expires_after(limits().write_timeout);
-      http::async_write(stream_, *cont,
-                        [self = shared_from_this(), cont](beast::error_code ec, std::size_t) {
-                          if (ec) return self->close();
-                          self->read_body();
-                        });
-      return;
+      // The interim answer comes after every earlier answer.
+      if (!slots_.empty() || http_writing_) {
+        on_drained_ = [this] { send_continue(); };
+        return;
+      }
+      return send_continue();
     }
     read_body();
+  }
+
+  void send_continue() {
+    auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+    http_writing_ = true;
+    stream_.expires_after(limits().write_timeout);
+    http::async_write(stream_, *cont,
+                      [self = shared_from_this(), cont](beast::error_code ec, std::size_t) {
+                        self->http_writing_ = false;
+                        if (ec) return self->close();
+                        self->read_body();
+                      });
   }
 
   void read_body() {
@@ -283,53 +362,65 @@ class session : public std::enable_shared_from_this<session> {
   void on_body(beast::error_code ec) {
     if (ec == http::error::body_limit) return too_large();
     if (ec) return read_failed(ec);
+    reading_ = false;
     handle();
   }
 
   void read_failed(beast::error_code ec) {
+    reading_ = false;
     if (ec == http::error::header_limit) return bad_request(431, "request header too large");
-    if (quiet_error(ec) || ec == http::error::partial_message) return close();
+    if (quiet_error(ec) || ec == http::error::partial_message) {
+      // The client stopped sending (or half-closed after its pipeline): answer what was
+      // read, then close. A timeout has closed the socket already.
+      no_more_reads_ = true;
+      if (ec == beast::error::timeout || (slots_.empty() && !http_writing_)) close();
+      return;
+    }
     if (ec.category() == http::make_error_code(http::error::bad_target).category())
       return bad_request(400, "malformed HTTP request");
     close();
   }
 
   void bad_request(unsigned status, const char* text) {
-    begin();
-    keep_alive_ = false;
-    route_label_ = "unmatched";
-    api_reply r = json_reply(error_body("invalid_argument", text), status);
-    respond(std::move(r));
+    open_slot(false, false);
+    respond(json_reply(error_body("invalid_argument", text), status));
   }
 
   void too_large() {
-    begin();
-    keep_alive_ = false;
-    linger_ = true;
-    route_label_ = "unmatched";
+    reading_ = false;
+    open_slot(false, false);
+    current().linger = true;
     respond(json_reply(error_body(
         kRequestTooLarge,
         "the request body is larger than " + std::to_string(limits().max_body_bytes) + " bytes")));
   }
 
-  void begin() {
-    if (!busy_) {
-      busy_ = true;
-      ++srv_.in_flight;
-    }
-  }
-
-  void finish() {
-    if (busy_) {
-      busy_ = false;
-      srv_.request_done();
+  /// Whether the request must wait for the earlier answers and run alone (see above).
+  bool runs_alone(const http::request<http::string_body>& msg) const {
+    if (srv_.draining) return false;
+    auto [path, query] = split_target(msg.target());
+    (void)query;
+    auto m = match_route(msg.method_string(), path);
+    if (!m.found) return srv_.web.has_value() && !is_api_path(path);
+    switch (m.found->kind) {
+      case route_kind::webhook_sms:
+      case route_kind::webhook_status:
+      case route_kind::healthz:
+      case route_kind::metrics:
+      case route_kind::openapi:
+        return false;
+      default:
+        return true;
     }
   }
 
   void handle() {
-    begin();
     auto& msg = parser_->get();
-    keep_alive_ = msg.keep_alive();
+    if ((!slots_.empty() || http_writing_) && runs_alone(msg)) {
+      on_drained_ = [this] { handle(); };
+      return;
+    }
+    open_slot(msg.keep_alive(), msg.method() == http::verb::head);
     req_ = api_request{};
     req_.method = std::string(msg.method_string());
     req_.target = std::string(msg.target());
@@ -339,35 +430,45 @@ class session : public std::enable_shared_from_this<session> {
     req_.twilio_signature = std::string(msg["X-Twilio-Signature"]);
     req_.if_none_match = std::string(msg[http::field::if_none_match]);
     req_.remote = remote_;
-    head_ = msg.method() == http::verb::head;
     last_event_id_ = std::string(msg["Last-Event-ID"]);
     req_.body = std::move(msg.body());
-    req_.received = std::chrono::steady_clock::now();
+    req_.received = current().received;
     if (srv_.draining) {
-      keep_alive_ = false;
-      route_label_ = "unmatched";
+      current().keep_alive = false;
+      no_more_reads_ = true;
       return respond(json_reply(error_body("unavailable", "the server is shutting down")));
     }
     auto [path, query] = split_target(req_.target);
     match_ = match_route(req_.method, path);
     if (!match_.found && srv_.web && !is_api_path(path)) return serve_static(path);
     if (!match_.found) {
-      route_label_ = "unmatched";
       if (match_.wrong_method) {
         api_reply r = json_reply(error_body("invalid_argument", "method not allowed"), 405);
         r.headers.emplace_back("Allow", match_.allow);
-        return respond(std::move(r));
+        respond(std::move(r));
+      } else {
+        respond(json_reply(error_body("not_found", "no such route")));
       }
-      return respond(json_reply(error_body("not_found", "no such route")));
+      return read_request();
     }
     const route& r = *match_.found;
-    route_label_ = std::string(r.pattern);
-    if (auto refusal = srv_.handler.admit(match_, req_, who_)) return respond(std::move(*refusal));
-    if (r.kind == route_kind::events) return start_events(query);
+    current().label = std::string(r.pattern);
+    if (auto refusal = srv_.handler.admit(match_, req_, who_)) {
+      respond(std::move(*refusal));
+      return read_request();
+    }
+    if (r.kind == route_kind::webhook_sms || r.kind == route_kind::webhook_status) {
+      webhook(r);
+      return read_request();
+    }
     if (r.kind == route_kind::healthz || r.kind == route_kind::metrics ||
-        r.kind == route_kind::openapi)
-      return respond(srv_.handler.execute(match_, who_, req_));
-    run_on_worker([self = shared_from_this()] {
+        r.kind == route_kind::openapi) {
+      respond(srv_.handler.execute(match_, who_, req_));
+      return read_request();
+    }
+    serial_ = true;
+    if (r.kind == route_kind::events) return start_events(query);
+    run_on_worker([self = shared_from_this(), no = current_] {
       api_reply reply;
       try {
         reply = self->srv_.handler.execute(self->match_, self->who_, self->req_);
@@ -375,23 +476,60 @@ class session : public std::enable_shared_from_this<session> {
         reply =
             json_reply(error_body("unavailable", std::string("internal error: ") + e.what()), 500);
       }
-      net::post(self->stream_.get_executor(),
-                [self, reply = std::move(reply)]() mutable { self->respond(std::move(reply)); });
+      net::post(self->stream_.get_executor(), [self, no, reply = std::move(reply)]() mutable {
+        self->respond_to(no, std::move(reply));
+      });
     });
   }
 
+  /// A webhook: checked here, on the network thread, then handed to the batcher; its slot
+  /// is filled when the engine answers (deliver_inbound / deliver_status).
+  void webhook(const route& r) {
+    auto intake = srv_.handler.prepare_webhook(r, req_);
+    if (intake.reply) return respond(std::move(*intake.reply));
+    if (intake.inbound)
+      return srv_.batcher->submit(std::move(*intake.inbound), shared_from_this(), current_);
+    srv_.batcher->submit_status(intake.status->first, std::move(intake.status->second),
+                                shared_from_this(), current_);
+  }
+
+ public:
+  void deliver_inbound(
+      std::vector<std::pair<std::uint64_t, result<inbound_reply>>> answers) override {
+    net::post(stream_.get_executor(),
+              [self = shared_from_this(), answers = std::move(answers)]() mutable {
+                for (auto& [no, stored] : answers) {
+                  if (no < self->first_slot_) continue;
+                  auto received = self->slot(no).received;
+                  self->respond_to(no, self->srv_.handler.inbound_answer(stored, received), false);
+                }
+                self->flush_writes();
+              });
+  }
+
+  void deliver_status(std::uint64_t no, result<status_reply> answer) override {
+    net::post(stream_.get_executor(),
+              [self = shared_from_this(), no, answer = std::move(answer)]() mutable {
+                self->respond_to(no, self->srv_.handler.status_answer(answer));
+              });
+  }
+
+ private:
   /// A file of the web page (GET or HEAD), read on a worker: file I/O may block.
   void serve_static(std::string_view path) {
-    route_label_ = "static";
+    current().label = "static";
     if (req_.method != "GET" && req_.method != "HEAD") {
       api_reply r = json_reply(error_body("invalid_argument", "method not allowed"), 405);
       r.headers.emplace_back("Allow", "GET, HEAD");
-      return respond(std::move(r));
+      respond(std::move(r));
+      return read_request();
     }
-    run_on_worker([self = shared_from_this(), path = std::string(path)] {
-      api_reply reply = self->srv_.web->serve(path, self->req_.if_none_match);
-      net::post(self->stream_.get_executor(),
-                [self, reply = std::move(reply)]() mutable { self->respond(std::move(reply)); });
+    serial_ = true;
+    run_on_worker([self = shared_from_this(), no = current_, file = std::string(path)] {
+      auto reply = self->srv_.web->serve(file, self->req_.if_none_match);
+      net::post(self->stream_.get_executor(), [self, no, reply = std::move(reply)]() mutable {
+        self->respond_to(no, std::move(reply));
+      });
     });
   }
 
@@ -412,38 +550,78 @@ class session : public std::enable_shared_from_this<session> {
     });
   }
 
-  void respond(api_reply reply) {
-    if (closed_) {
-      finish();
-      return;
+  /// Answers the request being handled.
+  void respond(api_reply reply) { respond_to(current_, std::move(reply)); }
+
+  /// Fills slot `no` with its answer and writes what is ready, in order.
+  void respond_to(std::uint64_t no, api_reply reply, bool flush = true) {
+    if (no < first_slot_) return;
+    auto& s = slot(no);
+    srv_.metrics.count_request(s.label, reply.status);
+    if (closed_) return retire(s);
+    // The last answer of a stopping server closes the connection.
+    if (srv_.draining && no_more_reads_ && no + 1 == first_slot_ + slots_.size())
+      s.keep_alive = false;
+    if (reply.twiml_ok && !s.head)
+      s.bytes = twiml_ok_bytes(s.keep_alive);
+    else
+      s.bytes = render_response(reply, s.keep_alive, s.head);
+    s.ready = true;
+    if (no == current_ && serial_) {
+      serial_ = false;  // its worker is done with req_: reading may go on
+      read_request();
     }
-    auto res = std::make_shared<http::response<http::string_body>>(
-        static_cast<http::status>(reply.status), 11);
-    res->set(http::field::server, "msgcenter");
-    res->set(http::field::content_type, reply.content_type);
-    res->set(http::field::cache_control, "no-store");
-    for (auto& [k, v] : reply.headers) res->set(k, v);
-    res->body() = std::move(reply.body);
-    res->keep_alive(keep_alive_ && !srv_.draining);
-    res->prepare_payload();
-    if (head_) res->body().clear();  // HEAD: the GET's headers (Content-Length too), no body
-    srv_.metrics.count_request(route_label_, reply.status);
-    stream_.expires_after(limits().write_timeout);
-    http::async_write(stream_, *res,
-                      [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
-                        self->on_write(ec, res->keep_alive());
-                      });
+    if (flush) flush_writes();
   }
 
-  void on_write(beast::error_code ec, bool keep_alive) {
-    finish();
+  /// Writes the ready answers at the front, in one write.
+  void flush_writes() {
+    if (http_writing_ || closed_) return;
+    wbuf_.clear();
+    std::size_t n = 0;
+    bool keep_alive = true, linger = false;
+    for (auto& s : slots_) {
+      if (!s.ready) break;
+      wbuf_ += s.bytes;
+      ++n;
+      keep_alive = s.keep_alive;
+      linger = s.linger;
+      if (!keep_alive) break;  // nothing after a closing answer
+    }
+    if (n == 0) return;
+    http_writing_ = true;
+    stream_.expires_after(limits().write_timeout);
+    net::async_write(
+        stream_, net::buffer(wbuf_),
+        [self = shared_from_this(), n, keep_alive, linger](beast::error_code ec, std::size_t) {
+          self->on_write(ec, n, keep_alive, linger);
+        });
+  }
+
+  void on_write(beast::error_code ec, std::size_t n, bool keep_alive, bool linger) {
+    http_writing_ = false;
+    for (std::size_t i = 0; i < n && !slots_.empty(); ++i) {
+      retire(slots_.front());
+      slots_.pop_front();
+      ++first_slot_;
+    }
     if (ec) return close();
-    if (linger_) return linger_close();
+    if (linger) return linger_close();
     if (!keep_alive) {
       beast::error_code ignored;
       stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
       return close();
     }
+    if (slots_.empty()) {
+      if (on_drained_) {
+        auto next = std::move(on_drained_);
+        on_drained_ = nullptr;
+        return next();
+      }
+      if (srv_.draining || (no_more_reads_ && !reading_)) return close();
+      if (reading_) arm_idle_deadline();
+    }
+    flush_writes();
     read_request();
   }
 
@@ -468,8 +646,13 @@ class session : public std::enable_shared_from_this<session> {
   void close() {
     if (closed_) return;
     closed_ = true;
+    // Answers never to be written are not in flight any more; those still in the engine
+    // give theirs back when they arrive (respond_to).
+    for (auto& s : slots_)
+      if (s.ready) retire(s);
     if (sse_) sse_->shutdown();
     heartbeat_.cancel();
+    idle_timer_.cancel();
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();
@@ -557,8 +740,8 @@ class session : public std::enable_shared_from_this<session> {
     }
     if (closed_ || srv_.draining) {
       sub.value().cancel();
-      finish();
-      return close();
+      current().keep_alive = false;
+      return respond(json_reply(error_body("unavailable", "the server is shutting down")));
     }
     const std::uint64_t start_seq = sub.value().start_seq();
     {
@@ -568,8 +751,11 @@ class session : public std::enable_shared_from_this<session> {
     }
     counted_subscriber_ = true;
     ++srv_.metrics.sse_subscribers;
-    srv_.metrics.count_request(route_label_, 200);
-    finish();  // an open stream is not a request in flight
+    srv_.metrics.count_request(current().label, 200);
+    // An open stream is not a request in flight; its slot was the only one (it ran alone).
+    retire(current());
+    slots_.pop_front();
+    ++first_slot_;
     next_ =
         "HTTP/1.1 200 OK\r\nServer: msgcenter\r\nContent-Type: text/event-stream\r\n"
         "Cache-Control: no-store\r\nConnection: close\r\nX-Accel-Buffering: no\r\n\r\n"
@@ -635,15 +821,22 @@ class session : public std::enable_shared_from_this<session> {
   api_request req_;
   route_match match_;
   principal who_;
-  std::string route_label_ = "unmatched";
   std::string last_event_id_;
   std::string remote_;  ///< the peer's address
   bool holds_stream_slot_ = false;
   std::string slot_token_, slot_staff_;  ///< the stream slot held (take_stream_slot)
-  bool busy_ = false;
-  bool head_ = false;
-  bool keep_alive_ = true;
-  bool linger_ = false;
+  // Requests and their answers (see "requests" above).
+  std::deque<out_slot> slots_;
+  std::uint64_t first_slot_ = 0;  ///< the number of slots_.front()
+  std::uint64_t current_ = 0;     ///< the slot of the request being handled
+  bool reading_ = false;          ///< a request's header or body is being read
+  bool serial_ = false;           ///< a request running alone has not been answered yet
+  bool no_more_reads_ = false;    ///< the client or the server ends the connection
+  bool http_writing_ = false;
+  std::function<void()> on_drained_;  ///< what waits for every earlier answer to be written
+  std::string wbuf_;                  ///< answers being written
+  net::steady_timer idle_timer_;
+  std::uint64_t idle_gen_ = 0;
   bool closed_ = false;
   // Event stream state.
   std::shared_ptr<sse_channel> sse_;
@@ -732,6 +925,11 @@ status http_server::start() {
   s.bound_port = s.acceptor->local_endpoint().port();
   s.tokens.on_revoked([&s](const std::vector<std::string>& hashes) { s.close_streams_of(hashes); });
   s.workers.emplace(std::max(1u, s.opts.limits.workers));
+  webhook_batcher::limits wl;
+  wl.batches_in_flight = std::max<std::size_t>(1, s.opts.limits.webhook_batches_in_flight);
+  wl.batch_max = std::max<std::size_t>(1, s.opts.limits.webhook_batch_max);
+  wl.max_waiting = s.opts.limits.max_waiting_webhooks;
+  s.batcher.emplace(s.engine, wl);
   s.keep_running.emplace(s.ioc.get_executor());
   s.do_accept();
   for (unsigned i = 0; i < std::max(1u, s.opts.io_threads); ++i)
@@ -781,7 +979,9 @@ std::size_t http_server::stop() {
   }
   for (auto& c : channels) c->shutdown();
   channels.clear();
-  // 5. Stop the threads. Handlers still queued are destroyed with the io_context.
+  // 5. Stop the threads. Handlers still queued are destroyed with the io_context. The
+  // batcher first: its last answers post to the sessions' strands.
+  s.batcher->close();
   s.workers->join();
   s.keep_running.reset();
   s.ioc.stop();

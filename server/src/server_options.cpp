@@ -101,14 +101,31 @@ result<serve_config> load_serve_config(const std::string& path) {
     if (j.contains("limits")) {
       const json& l = j.at("limits");
       if (!l.is_object()) throw config_error{"`limits` must be an object"};
-      check_keys(
-          l,
-          {"max_body_bytes", "max_header_bytes", "header_timeout_ms", "body_timeout_ms",
-           "write_timeout_ms", "rate_per_second", "rate_burst", "max_connections", "workers",
-           "max_queued_requests", "sse_queue_events", "sse_heartbeat_ms", "sse_send_buffer_bytes",
-           "shutdown_grace_ms", "max_static_file_bytes", "auth_failures_per_second",
-           "auth_failure_burst", "max_streams_per_token", "max_streams_per_staff"},
-          "limits.");
+      check_keys(l,
+                 {"max_body_bytes",
+                  "max_header_bytes",
+                  "header_timeout_ms",
+                  "body_timeout_ms",
+                  "write_timeout_ms",
+                  "rate_per_second",
+                  "rate_burst",
+                  "max_connections",
+                  "workers",
+                  "max_queued_requests",
+                  "webhook_batches_in_flight",
+                  "webhook_batch_max",
+                  "max_waiting_webhooks",
+                  "max_pipelined_requests",
+                  "sse_queue_events",
+                  "sse_heartbeat_ms",
+                  "sse_send_buffer_bytes",
+                  "shutdown_grace_ms",
+                  "max_static_file_bytes",
+                  "auth_failures_per_second",
+                  "auth_failure_burst",
+                  "max_streams_per_token",
+                  "max_streams_per_staff"},
+                 "limits.");
       auto& lim = cfg.server.limits;
       using ms = std::chrono::milliseconds;
       if (l.contains("max_body_bytes")) lim.max_body_bytes = count(l, "max_body_bytes");
@@ -121,6 +138,15 @@ result<serve_config> load_serve_config(const std::string& path) {
       if (l.contains("max_connections")) lim.max_connections = count(l, "max_connections");
       if (l.contains("workers"))
         lim.workers = static_cast<unsigned>(std::max<std::uint64_t>(1, count(l, "workers")));
+      if (l.contains("webhook_batches_in_flight"))
+        lim.webhook_batches_in_flight =
+            std::max<std::uint64_t>(1, count(l, "webhook_batches_in_flight"));
+      if (l.contains("webhook_batch_max"))
+        lim.webhook_batch_max = std::max<std::uint64_t>(1, count(l, "webhook_batch_max"));
+      if (l.contains("max_waiting_webhooks"))
+        lim.max_waiting_webhooks = count(l, "max_waiting_webhooks");
+      if (l.contains("max_pipelined_requests"))
+        lim.max_pipelined_requests = std::max<std::uint64_t>(1, count(l, "max_pipelined_requests"));
       if (l.contains("max_queued_requests"))
         lim.max_queued_requests = count(l, "max_queued_requests");
       if (l.contains("sse_queue_events")) lim.sse_queue_events = count(l, "sse_queue_events");

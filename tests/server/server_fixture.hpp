@@ -48,6 +48,28 @@ struct http_reply {
   }
 };
 
+/// A connection to the server on 127.0.0.1:port from `source` (any local address when
+/// empty; another 127.x.y.z is another client to the server). Throws when it fails.
+inline void connect_from(tcp::socket& socket, std::uint16_t port, const std::string& source) {
+  if (!source.empty()) {
+    socket.open(tcp::v4());
+    socket.bind({net::ip::make_address(source), 0});
+  }
+  socket.connect({net::ip::make_address("127.0.0.1"), port});
+}
+
+/// A response's headers by lower-case name.
+inline std::map<std::string, std::string> lower_case_headers(
+    const http::response<http::string_body>& res) {
+  std::map<std::string, std::string> out;
+  for (auto& f : res) {
+    std::string name(f.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out[name] = std::string(f.value());
+  }
+  return out;
+}
+
 /// One request on a fresh connection. status 0 when the connection failed. `source`: the
 /// local address to connect from (another 127.x.y.z is another client to the server).
 inline http_reply http_call(std::uint16_t port, const std::string& method,
@@ -58,11 +80,7 @@ inline http_reply http_call(std::uint16_t port, const std::string& method,
   try {
     net::io_context ioc;
     tcp::socket socket(ioc);
-    if (!source.empty()) {
-      socket.open(tcp::v4());
-      socket.bind({net::ip::make_address(source), 0});
-    }
-    socket.connect({net::ip::make_address("127.0.0.1"), port});
+    connect_from(socket, port, source);
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};
     req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
     bool has_type = false;
@@ -82,11 +100,7 @@ inline http_reply http_call(std::uint16_t port, const std::string& method,
     auto& res = parser.get();
     out.status = res.result_int();
     out.body = res.body();
-    for (auto& f : res) {
-      std::string name(f.name_string());
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      out.headers[name] = std::string(f.value());
-    }
+    out.headers = lower_case_headers(res);
     beast::error_code ec;
     socket.shutdown(tcp::socket::shutdown_both, ec);
   } catch (const std::exception&) {

@@ -361,11 +361,11 @@ result<contact_put_reply> message_center::contact_put(const op_context& ctx,
 
 // ---- carrier ----------------------------------------------------------------------------
 
-std::future<std::vector<result<inbound_reply>>> message_center::ingest_async(
-    const op_context& ctx, std::vector<inbound_request> batch) {
+void message_center::ingest_then(const op_context& ctx, std::vector<inbound_request> batch,
+                                 ingest_done_fn done) {
   using results = std::vector<result<inbound_reply>>;
   auto refuse_all = [&](errc code, const std::string& text) {
-    return ready(results(batch.size(), result<inbound_reply>(make_error(code, text))));
+    done(results(batch.size(), result<inbound_reply>(make_error(code, text))));
   };
   if (impl_->closed) return refuse_all(errc::unavailable, "engine is closed");
   if (batch.size() > impl_->opts.max_batch)
@@ -391,15 +391,16 @@ std::future<std::vector<result<inbound_reply>>> message_center::ingest_async(
     }
   }
   // One message per shard with every business it hosts (once per batch, not per
-  // business); each shard answers on a caller actor and the last answer fulfils the future
+  // business); each shard answers on a caller actor and the last answer calls `done`
   // (no thread waits for them).
   struct gather {
     results out;
     std::atomic<std::size_t> left{0};
-    std::promise<results> done;
+    ingest_done_fn done;
   };
   auto g = std::make_shared<gather>();
   g->out = std::move(out);
+  g->done = std::move(done);
   struct shard_part {
     actors::shard_inbound batch;
     std::vector<std::vector<std::size_t>> index;  ///< positions in the caller's batch
@@ -417,11 +418,7 @@ std::future<std::vector<result<inbound_reply>>> message_center::ingest_async(
     part.batch.parts.emplace_back(std::move(c), std::move(it->second.second));
     part.index.push_back(std::move(it->second.first));
   }
-  auto fut = g->done.get_future();
-  if (per_shard.empty()) {
-    g->done.set_value(std::move(g->out));
-    return fut;
-  }
+  if (per_shard.empty()) return g->done(std::move(g->out));
   g->left = per_shard.size();
   for (auto& [target, part] : per_shard) {
     auto index = std::make_shared<std::vector<std::vector<std::size_t>>>(std::move(part.index));
@@ -434,10 +431,18 @@ std::future<std::vector<result<inbound_reply>>> message_center::ingest_async(
                   p < r.size() && k < r[p].size()
                       ? std::move(r[p][k])
                       : result<inbound_reply>(make_error(errc::unavailable, "lost"));
-          if (--g->left == 0) g->done.set_value(std::move(g->out));
+          if (--g->left == 0) g->done(std::move(g->out));
         },
         std::move(part.batch));
   }
+}
+
+std::future<std::vector<result<inbound_reply>>> message_center::ingest_async(
+    const op_context& ctx, std::vector<inbound_request> batch) {
+  using results = std::vector<result<inbound_reply>>;
+  auto promise = std::make_shared<std::promise<results>>();
+  auto fut = promise->get_future();
+  ingest_then(ctx, std::move(batch), [promise](results r) { promise->set_value(std::move(r)); });
   return fut;
 }
 
@@ -460,6 +465,15 @@ std::future<result<inbound_reply>> message_center::inbound_async(const op_contex
 result<inbound_reply> message_center::inbound(const op_context& ctx, inbound_request req) {
   auto r = ingest(ctx, {std::move(req)});
   return r.empty() ? result<inbound_reply>(make_error(errc::unavailable, "lost")) : std::move(r[0]);
+}
+
+void message_center::status_then(const op_context& ctx, status_request req, status_done_fn done) {
+  if (impl_->closed) return done(make_error(errc::unavailable, "engine is closed"));
+  if (ctx.business.empty())
+    return done(make_error(errc::invalid_argument, "status_then needs ctx.business"));
+  auto target = impl_->business(ctx.business);
+  if (!target) return done(make_error(errc::not_found, "no such business"));
+  impl_->ask_then<result<status_reply>>(target, std::move(done), ctx, std::move(req));
 }
 
 result<status_reply> message_center::status(const op_context& ctx, status_request req) {

@@ -121,10 +121,22 @@ class message_center {
                                             std::vector<inbound_request> batch);
   std::future<std::vector<result<inbound_reply>>> ingest_async(const op_context& ctx,
                                                                std::vector<inbound_request> batch);
+  using ingest_done_fn = std::function<void(std::vector<result<inbound_reply>>)>;
+  /// ingest() answered through a callback instead of a future, so that no thread waits for
+  /// the batch (the HTTP server's webhook batches). `done` is called exactly once: on an
+  /// engine thread once every shard answered (durable, when the engine is), or on the calling
+  /// thread when the batch is refused as a whole (closed engine, batch too large). Keep it
+  /// short: it runs on the engine's scheduler.
+  void ingest_then(const op_context& ctx, std::vector<inbound_request> batch, ingest_done_fn done);
   /// A delivery status callback. One that arrives while hand-overs are in flight, for a
   /// provider id not known yet, waits for the gateway's answers (docs/decisions.md).
   /// Errors: not_found (unknown provider id, or one of an inbound message).
   result<status_reply> status(const op_context& ctx, status_request req);
+  using status_done_fn = std::function<void(result<status_reply>)>;
+  /// status() of one named business (ctx.business required), answered through a callback
+  /// as ingest_then() is: exactly once, on an engine thread or (refused at once) the caller's.
+  /// Errors: those of status(), invalid_argument (no ctx.business).
+  void status_then(const op_context& ctx, status_request req, status_done_fn done);
 
   // ---- staff ----------------------------------------------------------------------------
   /// With ctx.as: a staff member's send of any kind (send_sms, a number of their locations,

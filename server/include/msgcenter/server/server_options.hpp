@@ -42,6 +42,19 @@ struct server_limits {
   unsigned workers = 8;
   /// Engine calls waiting for a worker; more answer 429 overloaded.
   std::size_t max_queued_requests = 4096;
+  /// Signed webhooks are gathered into engine batches (one ingest per batch, split per
+  /// shard by the engine). A batch leaves at once while fewer than this many are in the
+  /// engine; otherwise webhooks wait for one to finish and leave together (the busier, the
+  /// larger the batches, with no timer).
+  std::size_t webhook_batches_in_flight = 2;
+  /// Most webhooks in one engine batch (at most the engine's options::max_batch).
+  std::size_t webhook_batch_max = 1000;
+  /// Signed webhooks waiting for a batch slot (those in the engine not counted); more
+  /// answer 429 overloaded. About 300 bytes each.
+  std::size_t max_waiting_webhooks = 16384;
+  /// Requests one connection may have read and not yet answered (HTTP/1.1 pipelining).
+  /// Reading pauses at the bound and resumes as answers are written.
+  std::size_t max_pipelined_requests = 64;
   /// Events waiting to be written to one SSE subscriber; more and it is disconnected (a
   /// slow subscriber never slows the engine or anyone else). Above the engine's resume
   /// window (4,096 events) so a full resume fits.
