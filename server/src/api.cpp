@@ -163,7 +163,7 @@ std::optional<api_reply> api::admit(const route_match& m, const api_request& req
     return auth_failure(req, error_reply(kUnauthenticated, "unknown metrics key"));
   }
   std::optional<token_owner> owner;
-  if (!is_admin) owner = tokens_.find(credential);
+  if (!is_admin) owner = tokens_.find_hash(hash);  // hashed once, above
   if (!is_admin && !owner)
     return auth_failure(req, error_reply(kUnauthenticated, r.auth == route_auth::admin
                                                                ? "unknown admin key"

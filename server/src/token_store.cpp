@@ -254,7 +254,10 @@ result<std::size_t> token_store::remove_where(Match match) {
 
 std::optional<token_owner> token_store::find(std::string_view token) const {
   if (token.size() < 8 || token.size() > 256) return std::nullopt;
-  const std::string hash = crypto::sha256_hex(token);
+  return find_hash(crypto::sha256_hex(token));
+}
+
+std::optional<token_owner> token_store::find_hash(const std::string& hash) const {
   std::shared_lock lock(mutex_);
   auto it = by_hash_.find(hash);
   if (it == by_hash_.end()) return std::nullopt;

@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -263,7 +264,22 @@ class ServerTest : public ::testing::Test {
     if (server) server->stop();
     server.reset();
     if (mc) mc->close();
+    mc.reset();
+    if (!data_dir.empty()) {
+      std::error_code ec;
+      std::filesystem::remove_all(data_dir, ec);
+    }
   }
+
+  /// For configure_engine: a durable engine in a fresh directory, removed at TearDown.
+  void use_data_dir(options& o) {
+    std::string tmpl =
+        (std::filesystem::temp_directory_path() / "msgcenter-server-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    data_dir = tmpl;
+    o.data_dir = data_dir;
+  }
+  std::string data_dir;  ///< set by use_data_dir
 
   http_reply call(const std::string& method, const std::string& target,
                   const std::string& body = {}, const std::string& token = {},

@@ -328,18 +328,9 @@ TEST_F(ServerAuthFailures, UnsignedWebhooks_AreLimitedPerSource_AndSignedOnesGoT
 class ServerFailingJournal : public ServerTest {
  protected:
   void configure_engine(options& o) override {
-    char tmpl[] = "/tmp/msgcenter-health-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir = tmpl;
-    o.data_dir = dir;
+    use_data_dir(o);
     o.commit_hook = [this] { return fail.load() ? EIO : 0; };
   }
-  void TearDown() override {
-    ServerTest::TearDown();
-    std::string cmd = "rm -rf '" + dir + "'";
-    (void)std::system(cmd.c_str());
-  }
-  std::string dir;
   std::atomic<bool> fail{false};
 };
 

@@ -253,10 +253,7 @@ TEST_F(WebhookBatching, UnsignedFlood_IsRefusedPerSource_WhileSignedWebhooksAreS
 class WebhookBatchingShutdown : public WebhookBatching {
  protected:
   void configure_engine(options& o) override {
-    char tmpl[] = "/tmp/msgcenter-batch-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir = tmpl;
-    o.data_dir = dir;
+    use_data_dir(o);
     o.commit_hook = [this] {
       std::unique_lock<std::mutex> lock(mutex);
       if (hold) {
@@ -270,15 +267,12 @@ class WebhookBatchingShutdown : public WebhookBatching {
   void TearDown() override {
     release();
     WebhookBatching::TearDown();
-    std::string cmd = "rm -rf '" + dir + "'";
-    (void)std::system(cmd.c_str());
   }
   void release() {
     std::lock_guard<std::mutex> lock(mutex);
     hold = false;
     cv.notify_all();
   }
-  std::string dir;
   std::mutex mutex;
   std::condition_variable cv;
   bool hold = false;

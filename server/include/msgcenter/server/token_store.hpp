@@ -92,6 +92,10 @@ class token_store {
   /// or revoked one.
   [[nodiscard]] std::optional<token_owner> find(std::string_view token) const;
 
+  /// The owner of the credential with this hash (hex SHA-256), for a caller that hashed it
+  /// already (the server hashes each credential once per request).
+  [[nodiscard]] std::optional<token_owner> find_hash(const std::string& hash) const;
+
   /// Whether the credential with this hash (hex SHA-256) is still valid.
   [[nodiscard]] bool valid_hash(const std::string& hash) const;
 
