@@ -1686,7 +1686,7 @@ result<history_reply> business_partition::contact_history(const op_context& ctx,
   auto* c = contacts_.find(req.contact);
   if (!c) return make_error(errc::not_found, "no such contact");
   const staff_member& staff = *who.value();
-  history_reply out;
+  std::vector<const conversation_entity*> matched;
   for (auto id : conv_order_) {
     auto& conv = *convs_.at(id);
     // Locations apply; visibility does not (spec: history stays readable to everyone).
@@ -1694,13 +1694,41 @@ result<history_reply> business_partition::contact_history(const op_context& ctx,
     if (conv.contact != c->id &&
         std::find(c->phones.begin(), c->phones.end(), conv.state.phone()) == c->phones.end())
       continue;
-    for (auto& m : conv.state.messages())
-      if (m.visible()) out.messages.push_back(m);
+    matched.push_back(&conv);
+  }
+  // Newest first by (time, id). Within a conversation messages are in id order and times
+  // never go backwards, so each conversation is read from its end and gives at most
+  // limit + 1 messages: a page copies O(conversations x limit), never a whole history (M9).
+  using position = std::pair<millis, message_id>;
+  std::optional<position> bound;
+  if (req.before) {
+    for (auto* conv : matched) {
+      const auto& ms = conv->state.messages();
+      auto it = std::lower_bound(ms.begin(), ms.end(), *req.before,
+                                 [](const message& m, message_id id) { return m.id < id; });
+      if (it != ms.end() && it->id == *req.before) bound = position{it->at, it->id};
+    }
+    if (!bound)
+      return make_error(errc::invalid_argument, "`before` is not a message of this history");
+  }
+  history_reply out;
+  for (auto* conv : matched) {
+    const auto& ms = conv->state.messages();
+    std::size_t taken = 0;
+    for (auto it = ms.rbegin(); it != ms.rend() && taken <= req.limit; ++it) {
+      if (bound && position{it->at, it->id} >= *bound) continue;
+      if (!it->visible()) continue;
+      out.messages.push_back(*it);
+      ++taken;
+    }
   }
   std::sort(out.messages.begin(), out.messages.end(), [](const message& a, const message& b) {
     return a.at != b.at ? a.at > b.at : a.id > b.id;
   });
-  if (out.messages.size() > req.limit) out.messages.resize(req.limit);
+  if (out.messages.size() > req.limit) {
+    out.messages.resize(req.limit);
+    out.next_before = out.messages.back().id;
+  }
   return out;
 }
 

@@ -29,6 +29,7 @@
 #include "api.hpp"
 #include "http_response.hpp"
 #include "msgcenter/protocol.hpp"
+#include "msgcenter/server/fair_worker_queue.hpp"
 #include "msgcenter/server/form.hpp"
 #include "msgcenter/server/http_status.hpp"
 #include "msgcenter/server/static_files.hpp"
@@ -161,6 +162,8 @@ struct http_server::impl {
   /// the only outstanding work is an engine call on a worker that will post its answer).
   std::optional<net::executor_work_guard<net::io_context::executor_type>> keep_running;
   std::optional<net::thread_pool> workers;
+  /// The workers shared fairly between businesses (security review M9).
+  std::optional<fair_worker_queue> fair_workers;
   std::optional<tcp::acceptor> acceptor;
   std::optional<net::steady_timer> accept_retry;
   std::vector<std::thread> threads;
@@ -533,6 +536,15 @@ class session : public webhook_batcher::sink, public std::enable_shared_from_thi
     });
   }
 
+  /// The line of the worker pool this request waits in: its business (from the credential,
+  /// or the path of an admin route), so businesses share the workers fairly.
+  std::string worker_line() const {
+    if (!who_.business.empty()) return who_.business;
+    for (auto& [name, value] : match_.params)
+      if (name == "business") return value;
+    return {};
+  }
+
   /// Queues `job` for the worker pool, or answers 429 when the queue is full.
   template <class Job>
   void run_on_worker(Job job) {
@@ -544,7 +556,7 @@ class session : public webhook_batcher::sink, public std::enable_shared_from_thi
       return respond(std::move(r));
     }
     ++srv_.queued;
-    net::post(*srv_.workers, [this, job = std::move(job)]() mutable {
+    srv_.fair_workers->submit(worker_line(), [this, job = std::move(job)]() mutable {
       --srv_.queued;
       job();
     });
@@ -925,6 +937,9 @@ status http_server::start() {
   s.bound_port = s.acceptor->local_endpoint().port();
   s.tokens.on_revoked([&s](const std::vector<std::string>& hashes) { s.close_streams_of(hashes); });
   s.workers.emplace(std::max(1u, s.opts.limits.workers));
+  s.fair_workers.emplace(
+      [&s](fair_worker_queue::job j) { net::post(*s.workers, std::move(j)); },
+      std::clamp(s.opts.limits.workers_per_business, 1u, std::max(1u, s.opts.limits.workers)));
   webhook_batcher::limits wl;
   wl.batches_in_flight = std::max<std::size_t>(1, s.opts.limits.webhook_batches_in_flight);
   wl.batch_max = std::max<std::size_t>(1, s.opts.limits.webhook_batch_max);

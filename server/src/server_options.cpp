@@ -124,7 +124,8 @@ result<serve_config> load_serve_config(const std::string& path) {
                   "auth_failures_per_second",
                   "auth_failure_burst",
                   "max_streams_per_token",
-                  "max_streams_per_staff"},
+                  "max_streams_per_staff",
+                  "workers_per_business"},
                  "limits.");
       auto& lim = cfg.server.limits;
       using ms = std::chrono::milliseconds;
@@ -163,6 +164,9 @@ result<serve_config> load_serve_config(const std::string& path) {
         lim.max_streams_per_token = count(l, "max_streams_per_token");
       if (l.contains("max_streams_per_staff"))
         lim.max_streams_per_staff = count(l, "max_streams_per_staff");
+      if (l.contains("workers_per_business"))
+        lim.workers_per_business =
+            static_cast<unsigned>(std::max<std::uint64_t>(1, count(l, "workers_per_business")));
     }
   } catch (const config_error& e) {
     return make_error(errc::invalid_argument, path + ": " + e.text);

@@ -218,11 +218,11 @@ TEST_F(Security, Consent_WithoutStaff_KeepsWorking) {
 TEST_F(Security, ContactHistory_LeavesOutConversationsOnNumbersOfOtherLocations) {
   receive("to downtown");
   ASSERT_TRUE(mc->inbound(admin(), {kClient, kUptown, "to uptown", {}, "", std::nullopt}).ok());
-  auto sam = mc->contact_history(as("sam"), {"emma", 50});
+  auto sam = mc->contact_history(as("sam"), {"emma", 50, std::nullopt});
   ASSERT_TRUE(sam.ok());
   ASSERT_EQ(sam->messages.size(), 1u);
   EXPECT_EQ(sam->messages[0].body, "to uptown");
-  EXPECT_EQ(mc->contact_history(as("ana"), {"emma", 50})->messages.size(), 2u);
+  EXPECT_EQ(mc->contact_history(as("ana"), {"emma", 50, std::nullopt})->messages.size(), 2u);
 }
 
 TEST_F(Security, ContactHistory_InAssignedVisibility_StillShowsConversationsNotOwned) {
@@ -232,7 +232,7 @@ TEST_F(Security, ContactHistory_InAssignedVisibility_StillShowsConversationsNotO
   ASSERT_TRUE(mc->business_put(admin(), r).ok());
   receive("hello");
   EXPECT_TRUE(mc->inbox_list(as("ben"), inbox_query{})->rows.empty()) << "not in his inbox";
-  EXPECT_EQ(mc->contact_history(as("ben"), {"emma", 50})->messages.size(), 1u);
+  EXPECT_EQ(mc->contact_history(as("ben"), {"emma", 50, std::nullopt})->messages.size(), 1u);
 }
 
 TEST_F(Security, SingleConversationExport_OfAConversationTheStaffMemberCannotSee_IsNotFound) {
@@ -247,6 +247,44 @@ TEST_F(Security, SingleConversationExport_OfAConversationTheStaffMemberCannotSee
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, errc::not_found);
   EXPECT_TRUE(mc->export_csv(as("ana"), {in.conversation}).ok());
+}
+
+// ---- M9: contact history in bounded pages ------------------------------------------------
+
+TEST_F(Security, ContactHistory_InPages_GivesEveryMessageOnce_NewestFirst) {
+  // Two conversations of one contact (two numbers), their messages interleaved in time.
+  for (int i = 0; i < 7; ++i) {
+    receive("downtown " + std::to_string(i));
+    ASSERT_TRUE(mc->inbound(admin(),
+                            {kClient, kUptown, "uptown " + std::to_string(i), {}, "", std::nullopt})
+                    .ok());
+  }
+  auto whole = mc->contact_history(as("ana"), {"emma", 500, std::nullopt});
+  ASSERT_TRUE(whole.ok());
+  ASSERT_EQ(whole->messages.size(), 14u);
+  EXPECT_FALSE(whole->next_before) << "everything fits: no further page";
+  std::vector<message_id> paged;
+  std::optional<message_id> before;
+  int pages = 0;
+  do {
+    auto page = mc->contact_history(as("ana"), {"emma", 3, before});
+    ASSERT_TRUE(page.ok()) << page.error().message;
+    ASSERT_LE(page->messages.size(), 3u);
+    for (auto& m : page->messages) paged.push_back(m.id);
+    before = page->next_before;
+    ASSERT_LT(++pages, 10);
+  } while (before);
+  std::vector<message_id> expected;
+  for (auto& m : whole->messages) expected.push_back(m.id);
+  EXPECT_EQ(paged, expected);
+  EXPECT_EQ(pages, 5);  // 3+3+3+3+2
+}
+
+TEST_F(Security, ContactHistory_BeforeAMessageOutsideTheHistory_IsInvalidArgument) {
+  receive("hello");
+  auto r = mc->contact_history(as("ana"), {"emma", 10, message_id{987654}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, errc::invalid_argument);
 }
 
 // ---- M7: formula-looking cells in the export ---------------------------------------------

@@ -168,6 +168,23 @@ json ok(json body = json::object()) {
   return body;
 }
 
+/// The optional message id argument `before` of a paged message list.
+std::optional<message_id> before_arg(const args& a) {
+  auto b = a.opt_str("before");
+  if (!b) return std::nullopt;
+  auto id = parse_message_key(*b);
+  if (!id) refuse(errc::invalid_argument, "`before` must be a message id");
+  return id;
+}
+
+/// A page of messages and the cursor of the next, older page (null at the end).
+json message_page(const std::vector<message>& messages, std::optional<message_id> next_before) {
+  json list = json::array();
+  for (auto& m : messages) list.push_back(to_json(m));
+  return ok({{"messages", std::move(list)},
+             {"next_before", next_before ? json(message_key(*next_before)) : json(nullptr)}});
+}
+
 template <class T>
 const T& value_or_throw(const result<T>& r) {
   if (!r) throw bad_request{r.error()};
@@ -423,19 +440,11 @@ const std::map<std::string, op_spec>& operations() {
         [](message_center& mc, const op_context& ctx, const args& a) {
           messages_request r;
           r.conversation = conversation_arg(a);
-          if (auto b = a.opt_str("before")) {
-            auto id = parse_message_key(*b);
-            if (!id) refuse(errc::invalid_argument, "`before` must be a message id");
-            r.before = *id;
-          }
+          r.before = before_arg(a);
           r.limit = a.limit();
           r.mark_read = a.opt_bool("mark_read").value_or(true);
           auto rep = value_or_throw(mc.conversation_messages(ctx, std::move(r)));
-          json list = json::array();
-          for (auto& m : rep.messages) list.push_back(to_json(m));
-          return ok({{"messages", list},
-                     {"next_before",
-                      rep.next_before ? json(message_key(*rep.next_before)) : json(nullptr)}});
+          return message_page(rep.messages, rep.next_before);
         }}},
       {"conversation.action",
        {op_class::staff,
@@ -590,12 +599,11 @@ const std::map<std::string, op_spec>& operations() {
         }}},
       {"contact.history",
        {op_class::staff,
-        {"contact", "limit"},
+        {"contact", "limit", "before"},
         [](message_center& mc, const op_context& ctx, const args& a) {
-          auto rep = value_or_throw(mc.contact_history(ctx, {a.str("contact", true), a.limit()}));
-          json list = json::array();
-          for (auto& m : rep.messages) list.push_back(to_json(m));
-          return ok({{"messages", list}});
+          history_request r{a.str("contact", true), a.limit(), before_arg(a)};
+          auto rep = value_or_throw(mc.contact_history(ctx, std::move(r)));
+          return message_page(rep.messages, rep.next_before);
         }}},
       {"export.csv",
        {op_class::staff,

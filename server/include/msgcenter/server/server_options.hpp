@@ -40,6 +40,9 @@ struct server_limits {
   std::size_t max_connections = 20000;
   /// Threads executing engine calls (they block on the engine's replies).
   unsigned workers = 8;
+  /// Workers one business may hold at once (clamped to 1..workers); its further requests
+  /// wait in its own line, so one tenant's slow requests never take every worker.
+  unsigned workers_per_business = 4;
   /// Engine calls waiting for a worker; more answer 429 overloaded.
   std::size_t max_queued_requests = 4096;
   /// Signed webhooks are gathered into engine batches (one ingest per batch, split per

@@ -209,12 +209,16 @@ struct alerts_ack_request {
   alert_id alert = 0;
 };
 
+/// A contact's messages over all their conversations, newest first (by time, then id), one
+/// page of `limit` at a time: `before` is the last message of the previous page.
 struct history_request {
   std::string contact;
   std::size_t limit = 50;
+  std::optional<message_id> before;
 };
 struct history_reply {
-  std::vector<message> messages;  ///< newest first
+  std::vector<message> messages;          ///< newest first
+  std::optional<message_id> next_before;  ///< set when older messages remain
 };
 
 /// Messages per page of an export (the facade asks page after page, so one large export is
