@@ -1178,7 +1178,21 @@ caf::result<result<unit>> business_partition::staff_put(const op_context& ctx,
             staff_member{req.staff, req.name, req.rights, req.locations, req.subscribe_all};
       },
       [rp](status s) mutable { rp.deliver(result<unit>(std::move(s))); });
+  end_streams_if_unreadable(req.staff);
   return rp;
+}
+
+void business_partition::end_streams_if_unreadable(const std::string& staff) {
+  auto* member = dir_->find_staff(staff);
+  auto* inbox = inbox_of(staff);
+  if (!inbox || inbox->subscribers.empty() || (member && member->has(right::view_messages))) return;
+  staff_event last;
+  last.kind = event_kind::closed;  // seq 0: not an event of the inbox, never replayed
+  for (auto& sub : inbox->subscribers) {
+    self_->send(sub, last);
+    self_->demonitor(sub);
+  }
+  inbox->subscribers.clear();
 }
 
 caf::result<result<unit>> business_partition::template_put(const op_context& ctx,

@@ -75,10 +75,9 @@ struct sse_channel {
 };
 
 std::string format_event(const staff_event& ev) {
-  // Presence is outside the resumable sequence: no `id:`, so a client's Last-Event-ID
-  // stays the last real event's.
-  std::string out =
-      ev.kind == event_kind::presence ? std::string() : "id: " + std::to_string(ev.seq) + "\n";
+  // Presence and the closing notice are outside the resumable sequence (seq 0): no `id:`,
+  // so a client's Last-Event-ID stays the last real event's.
+  std::string out = ev.seq == 0 ? std::string() : "id: " + std::to_string(ev.seq) + "\n";
   out += "event: " + std::string(to_string(ev.kind)) + "\ndata: ";
   out += to_json(ev).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   out += "\n\n";
@@ -243,7 +242,14 @@ class session : public webhook_batcher::sink, public std::enable_shared_from_thi
         batch.swap(sse_->pending);
       }
     }
-    for (const auto& ev : batch) next_ += format_event(ev);
+    for (const auto& ev : batch) {
+      if (sse_ending_) break;
+      next_ += format_event(ev);
+      // The engine ended the stream (the staff member may no longer read messages): the
+      // `closed` event is written, then the connection closes.
+      if (ev.kind == event_kind::closed) sse_ending_ = true;
+    }
+    if (sse_ending_ && next_.empty() && !writing_) return close();
     sse_write();
   }
 
@@ -836,6 +842,7 @@ class session : public webhook_batcher::sink, public std::enable_shared_from_thi
   std::string last_event_id_;
   std::string remote_;  ///< the peer's address
   bool holds_stream_slot_ = false;
+  bool sse_ending_ = false;              ///< the `closed` event is queued: close once it is written
   std::string slot_token_, slot_staff_;  ///< the stream slot held (take_stream_slot)
   // Requests and their answers (see "requests" above).
   std::deque<out_slot> slots_;

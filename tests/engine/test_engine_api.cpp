@@ -122,6 +122,47 @@ TEST_F(EngineApi, Send_WithoutRight_IsPermissionDenied_AndStoresNothing) {
   EXPECT_TRUE(gateway_->sent().empty());
 }
 
+TEST_F(EngineApi, Subscription_OfStaffWhoLoseViewMessages_EndsWithClosed) {
+  std::mutex m;
+  std::condition_variable cv;
+  std::vector<staff_event> events;
+  auto sub = mc->subscribe(as("ben"), [&](const staff_event& ev) {
+    std::lock_guard<std::mutex> g(m);
+    events.push_back(ev);
+    cv.notify_all();
+  });
+  ASSERT_TRUE(sub.ok());
+  put_staff("ben", bit(right::send_sms));  // view_messages taken away
+  {
+    std::unique_lock<std::mutex> lock(m);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(5), [&] {
+      return !events.empty() && events.back().kind == event_kind::closed;
+    })) << "the stream is told it ends";
+  }
+  receive("after the change");
+  auto badge = mc->inbox_badge(as("ana"));  // a turn of the shard after the inbound
+  ASSERT_TRUE(badge.ok());
+  {
+    std::lock_guard<std::mutex> g(m);
+    EXPECT_EQ(events.back().kind, event_kind::closed) << "nothing after `closed`";
+    EXPECT_EQ(events.back().seq, 0u) << "outside the resumable sequence";
+  }
+  auto again = mc->subscribe(as("ben"), [](const staff_event&) {});
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, errc::permission_denied);
+}
+
+TEST_F(EngineApi, Subscription_OfStaffWhoKeepViewMessages_StaysOpen) {
+  std::atomic<int> closed{0};
+  auto sub = mc->subscribe(as("ben"), [&](const staff_event& ev) {
+    if (ev.kind == event_kind::closed) ++closed;
+  });
+  ASSERT_TRUE(sub.ok());
+  put_staff("ben", bit(right::view_messages));  // send_sms taken away only
+  ASSERT_TRUE(mc->inbox_badge(as("ben")).ok());
+  EXPECT_EQ(closed.load(), 0);
+}
+
 TEST_F(EngineApi, Subscription_DeliversOrderedEvents_AndResumes) {
   std::mutex m;
   std::condition_variable cv;

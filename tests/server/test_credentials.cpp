@@ -241,6 +241,20 @@ TEST_F(ServerCredentials, RevokedToken_ClosesItsOpenEventStream_WithinASecond) {
   EXPECT_EQ(call("GET", "/v1/badge", "", ben).status, 401u);
 }
 
+TEST_F(ServerCredentials, StaffWhoLoseViewMessages_HaveTheirStreamClosed_WithTheReason) {
+  sse_client stream(port, ben);
+  ASSERT_TRUE(stream.subscribed()) << stream.text();
+  (void)put_staff("spa", "ben", json::array({"send_sms"}));
+  EXPECT_TRUE(stream.closed_by_server(std::chrono::milliseconds(1000)))
+      << "the stream ends once ben may no longer read messages";
+  EXPECT_NE(stream.text().find("event: closed"), std::string::npos) << stream.text();
+  EXPECT_NE(stream.text().find("rights_changed"), std::string::npos) << stream.text();
+  sse_client again(port, ben);
+  EXPECT_FALSE(again.subscribed(std::chrono::milliseconds(2000)));
+  EXPECT_NE(again.text().find(" 403 "), std::string::npos)
+      << "subscribing again is refused: " << again.text();
+}
+
 class ServerStreamCaps : public ServerTest {
   void configure(server_options& o) override {
     o.limits.max_streams_per_token = 2;

@@ -7,8 +7,8 @@ namespace {
 constexpr std::array<const char*, 13> kActions{
     "mark_read", "mark_unread", "archive", "unarchive", "mute",         "unmute",     "pin",
     "unpin",     "hide",        "assign",  "unassign",  "link_contact", "create_lead"};
-constexpr std::array<const char*, 6> kEvents{"message", "conversation", "badge",
-                                             "alert",   "reset",        "presence"};
+constexpr std::array<const char*, 7> kEvents{"message", "conversation", "badge", "alert",
+                                             "reset",   "presence",     "closed"};
 }  // namespace
 
 const char* to_string(conversation_action a) noexcept {

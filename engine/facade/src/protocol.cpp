@@ -697,6 +697,9 @@ json to_json(const staff_event& ev) {
       break;
     case event_kind::reset:
       break;  // nothing but the instruction to refetch
+    case event_kind::closed:
+      j["reason"] = "rights_changed";  // the stream ends; subscribing again is refused
+      break;
     case event_kind::presence:
       if (ev.presence_value) {
         const auto& p = *ev.presence_value;

@@ -126,6 +126,9 @@ class business_partition {
                const std::vector<std::pair<std::uint16_t, alert_spec>>& alerts, bool badges = true);
   void drain();
   void emit(inbox_entity& inbox, staff_event ev);
+  /// Ends `staff`'s live streams with a `closed` event once they may no longer read
+  /// messages (a rights change), as subscribe() would now refuse them.
+  void end_streams_if_unreadable(const std::string& staff);
   /// Ends a turn: drains the notes, then journals the alerts the inboxes raised. `then`
   /// gets the outcome of every record written since `begin_records()`.
   void finish(std::function<void(status)> then);

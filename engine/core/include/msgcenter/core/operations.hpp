@@ -296,7 +296,17 @@ struct presence_request {
 /// `reset`: the events a resuming subscriber missed cannot be replayed (too many, or from
 /// before a restart): refetch the list and the badge (protocol.md, "Live events").
 /// `presence` events are ephemeral (presence.hpp): seq 0, never kept for resume.
-enum class event_kind : std::uint8_t { message, conversation, badge, alert, reset, presence };
+/// `closed` is the last event of a stream the engine ends: the staff member may no longer
+/// read messages (their rights changed); a new subscription is refused.
+enum class event_kind : std::uint8_t {
+  message,
+  conversation,
+  badge,
+  alert,
+  reset,
+  presence,
+  closed
+};
 const char* to_string(event_kind k) noexcept;
 
 /// One event of a staff member's stream. `seq` increases by one per event of that staff
