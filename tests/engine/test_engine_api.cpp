@@ -122,30 +122,40 @@ TEST_F(EngineApi, Send_WithoutRight_IsPermissionDenied_AndStoresNothing) {
   EXPECT_TRUE(gateway_->sent().empty());
 }
 
-TEST_F(EngineApi, Subscription_OfStaffWhoLoseViewMessages_EndsWithClosed) {
+/// The events a subscription delivered, from any thread.
+struct event_log {
   std::mutex m;
   std::condition_variable cv;
   std::vector<staff_event> events;
-  auto sub = mc->subscribe(as("ben"), [&](const staff_event& ev) {
-    std::lock_guard<std::mutex> g(m);
-    events.push_back(ev);
-    cv.notify_all();
-  });
+  message_center::event_fn recorder() {
+    return [this](const staff_event& ev) {
+      std::lock_guard<std::mutex> g(m);
+      events.push_back(ev);
+      cv.notify_all();
+    };
+  }
+  template <class Pred>
+  bool wait_until(Pred pred) {
+    std::unique_lock<std::mutex> lock(m);
+    return cv.wait_for(lock, std::chrono::seconds(5), [&] { return pred(events); });
+  }
+};
+
+TEST_F(EngineApi, Subscription_OfStaffWhoLoseViewMessages_EndsWithClosed) {
+  event_log log;
+  auto sub = mc->subscribe(as("ben"), log.recorder());
   ASSERT_TRUE(sub.ok());
   put_staff("ben", bit(right::send_sms));  // view_messages taken away
-  {
-    std::unique_lock<std::mutex> lock(m);
-    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(5), [&] {
-      return !events.empty() && events.back().kind == event_kind::closed;
-    })) << "the stream is told it ends";
-  }
+  ASSERT_TRUE(log.wait_until([](const std::vector<staff_event>& evs) {
+    return !evs.empty() && evs.back().kind == event_kind::closed;
+  })) << "the stream is told it ends";
   receive("after the change");
   auto badge = mc->inbox_badge(as("ana"));  // a turn of the shard after the inbound
   ASSERT_TRUE(badge.ok());
   {
-    std::lock_guard<std::mutex> g(m);
-    EXPECT_EQ(events.back().kind, event_kind::closed) << "nothing after `closed`";
-    EXPECT_EQ(events.back().seq, 0u) << "outside the resumable sequence";
+    std::lock_guard<std::mutex> g(log.m);
+    EXPECT_EQ(log.events.back().kind, event_kind::closed) << "nothing after `closed`";
+    EXPECT_EQ(log.events.back().seq, 0u) << "outside the resumable sequence";
   }
   auto again = mc->subscribe(as("ben"), [](const staff_event&) {});
   ASSERT_FALSE(again.ok());
@@ -164,20 +174,14 @@ TEST_F(EngineApi, Subscription_OfStaffWhoKeepViewMessages_StaysOpen) {
 }
 
 TEST_F(EngineApi, Subscription_DeliversOrderedEvents_AndResumes) {
-  std::mutex m;
-  std::condition_variable cv;
-  std::vector<staff_event> events;
-  auto sub = mc->subscribe(as("ben"), [&](const staff_event& ev) {
-    std::lock_guard<std::mutex> g(m);
-    events.push_back(ev);
-    cv.notify_all();
-  });
+  event_log log;
+  auto& m = log.m;
+  auto& cv = log.cv;
+  auto& events = log.events;
+  auto sub = mc->subscribe(as("ben"), log.recorder());
   ASSERT_TRUE(sub.ok());
   receive("hello");
-  {
-    std::unique_lock<std::mutex> lock(m);
-    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(5), [&] { return events.size() >= 4; }));
-  }
+  ASSERT_TRUE(log.wait_until([](const std::vector<staff_event>& evs) { return evs.size() >= 4; }));
   std::vector<event_kind> kinds;
   {
     std::lock_guard<std::mutex> g(m);
