@@ -237,7 +237,7 @@ api_reply api::execute(const route_match& m, const principal& who, const api_req
     case route_kind::metrics: {
       api_reply out;
       out.content_type = "text/plain; version=0.0.4; charset=utf-8";
-      out.body = metrics_.render();
+      out.body = metrics_.render() + render_engine_metrics(engine_.stats());
       return out;
     }
     case route_kind::openapi: {

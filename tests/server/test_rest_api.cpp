@@ -42,6 +42,33 @@ TEST_F(ServerRestApi, Healthz_Metrics_OpenApi_NeedNoCredentials) {
   EXPECT_EQ(o.j()["openapi"], "3.0.3");
 }
 
+TEST_F(ServerRestApi, Metrics_InMemory_HaveNoJournal) {
+  auto m = call("GET", "/metrics");
+  EXPECT_NE(m.body.find("msgcenter_engine_calls_in_flight 0"), std::string::npos) << m.body;
+  EXPECT_EQ(m.body.find("msgcenter_journal_commits_total"), std::string::npos);
+}
+
+class ServerDurableMetrics : public ServerTest {
+ protected:
+  void configure_engine(options& o) override { use_data_dir(o); }
+};
+
+TEST_F(ServerDurableMetrics, Metrics_CountJournalCommitsAndTheirTime) {
+  ASSERT_EQ(inbound("hello", "SMm1").status, 200u);
+  auto m = call("GET", "/metrics");
+  auto value = [&](const std::string& name) {
+    auto at = m.body.find("\n" + name + " ");
+    EXPECT_NE(at, std::string::npos) << name << " in " << m.body;
+    return at == std::string::npos ? -1.0 : std::stod(m.body.substr(at + name.size() + 2));
+  };
+  EXPECT_GE(value("msgcenter_journal_commits_total"), 1.0);
+  EXPECT_GE(value("msgcenter_journal_records_total"), 1.0);
+  EXPECT_GT(value("msgcenter_journal_commit_seconds_max"), 0.0);
+  EXPECT_GE(value("msgcenter_journal_commit_seconds_total"),
+            value("msgcenter_journal_commit_seconds_max"));
+  EXPECT_EQ(value("msgcenter_checkpoint_failures_total"), 0.0);
+}
+
 TEST_F(ServerRestApi, EveryStaffRoute_WithoutOrWithBadToken_Is401) {
   for (const auto& r : all_routes()) {
     if (r.auth != route_auth::staff) continue;

@@ -616,6 +616,17 @@ engine_stats message_center::stats() const {
   engine_stats s;
   s.actors_running = impl_->sys.registry().running();
   s.calls_in_flight = impl_->in_flight.load();
+  if (impl_->store) {
+    const auto st = impl_->store->stats();
+    s.durable = true;
+    s.journal_commits = st.journal.commits;
+    s.journal_records = st.journal.records;
+    s.journal_commit_nanos_total = st.journal.commit_nanos_total;
+    s.journal_commit_nanos_max = st.journal.commit_nanos_max;
+    s.journal_queued_records = st.journal.queued_records;
+    s.checkpoints = st.checkpoints;
+    s.checkpoint_failures = st.checkpoint_failures;
+  }
   return s;
 }
 

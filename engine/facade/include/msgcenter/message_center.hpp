@@ -80,6 +80,15 @@ class subscription {
 struct engine_stats {
   std::size_t actors_running = 0;   ///< CAF actors alive (businesses, conversations, ...)
   std::size_t calls_in_flight = 0;  ///< operations accepted and not yet answered
+  /// The journal's, when the engine has a store (durable); all zero in memory.
+  bool durable = false;
+  std::uint64_t journal_commits = 0;  ///< group commits (one fsync each)
+  std::uint64_t journal_records = 0;  ///< records made durable
+  std::uint64_t journal_commit_nanos_total = 0;
+  std::uint64_t journal_commit_nanos_max = 0;  ///< the slowest group commit so far
+  std::uint64_t journal_queued_records = 0;    ///< waiting for the writer now
+  std::uint64_t checkpoints = 0;               ///< background checkpoints written
+  std::uint64_t checkpoint_failures = 0;
 };
 
 class message_center {

@@ -3,9 +3,9 @@
 // Exposed: requests by route and status, inbound webhook acknowledgement latency
 // (histogram), inbound messages and duplicates, status callbacks, live SSE subscribers,
 // SSE subscribers dropped for being slow, requests refused by the rate limit, open
-// connections, and the engine's outbound gateway counters when one reports them.
-// Not exposed yet, because the engine does not report them: commit batch sizes, live
-// actors, mailbox depths (docs/api.md, "Metrics").
+// connections, the engine's outbound gateway counters when one reports them, and the
+// engine's calls in flight, journal commits (count, time, slowest) and checkpoints.
+// Not exposed yet: commit batch sizes, mailbox depths (docs/api.md, "Metrics").
 //
 // Thread safety: every member function may be called from any thread at once.
 #pragma once
@@ -18,6 +18,8 @@
 #include <mutex>
 #include <string>
 #include <utility>
+
+#include "msgcenter/message_center.hpp"
 
 namespace msgcenter::server {
 
@@ -55,5 +57,9 @@ class server_metrics {
   double ack_sum_ = 0;
   std::function<std::string()> extra_;
 };
+
+/// The engine's own counters (journal commits and their time, checkpoints, calls in
+/// flight) in the exposition format; the journal's only when the engine is durable.
+[[nodiscard]] std::string render_engine_metrics(const engine_stats& s);
 
 }  // namespace msgcenter::server
