@@ -110,7 +110,8 @@ const std::map<std::string, op_doc>& docs() {
       {"alerts.list", {"The caller's alerts, newest first (alerts.list).", {{"limit", "integer"}}}},
       {"alerts.ack", {"Acknowledge an alert (alerts.ack).", {}}},
       {"contact.history",
-       {"Every message with a contact, newest first (contact.history).", {{"limit", "integer"}}}},
+       {"A page of a contact's messages, newest first (contact.history); page with before.",
+        {{"before", "string"}, {"limit", "integer"}}}},
       {"consent.get",
        {"Consent state of a phone on a number (consent.get); encode + as %2B.",
         {{"phone", "string"}, {"number", "string"}}}},
@@ -178,6 +179,15 @@ json build() {
         break;
       case route_kind::token_revoke:
         summary = "Revoke a staff member's tokens (all, or one by id).";
+        break;
+      case route_kind::key_issue:
+        summary = "Issue an automation key for the business's own systems (at most 20).";
+        break;
+      case route_kind::key_list:
+        summary = "List the business's automation keys (ids only).";
+        break;
+      case route_kind::key_revoke:
+        summary = "Revoke an automation key.";
         break;
       case route_kind::operation:
         if (r.op.empty())
