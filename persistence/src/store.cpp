@@ -16,7 +16,44 @@
 namespace msgcenter::persistence {
 namespace {
 
-constexpr std::string_view kSnapshotSeqKey = "snapshot_seq";
+error other_version(const std::string& dir, std::uint64_t found, std::string_view note = {}) {
+  return make_error(errc::invalid_argument, "store format version " + std::to_string(found) +
+                                                " in " + dir + std::string(note) +
+                                                ", this build reads version " +
+                                                std::to_string(store_format_version));
+}
+
+/// Refuses a store of another format version (older or newer: never misread), and stamps
+/// a fresh one with this build's. Runs with the directory lock held, before the journal.
+status check_format(env& e, const kv_store& meta, const std::string& dir) {
+  auto v = meta.get(meta_keys::format_version);
+  if (v) {
+    auto n = decode_u64_be(*v);
+    if (!n || v->size() != 8) {
+      return make_error(errc::invalid_argument, "store format version in " + dir +
+                                                    " is unreadable (" + std::to_string(v->size()) +
+                                                    " bytes)");
+    }
+    if (*n != store_format_version) return other_version(dir, *n);
+    return unit{};
+  }
+  if (v.error().code != errc::not_found) return v.error();
+  // No version: a fresh store, or one of format 1, which did not record its version.
+  for (auto name :
+       {db_names::journal, db_names::messages, db_names::conversations, db_names::inboxes,
+        db_names::contacts, db_names::consent, db_names::directory, db_names::meta}) {
+    auto db = kv_store::open(e, name);
+    if (!db) return db.error();
+    auto n = db->size();
+    if (!n) return n.error();
+    if (*n > 0) {
+      return other_version(dir, 1,
+                           " (written before stores recorded their version; it is not "
+                           "migrated: move it aside to start a new store)");
+    }
+  }
+  return meta.put(meta_keys::format_version, encode_u64_be(store_format_version));
+}
 
 /// Messages of all businesses share one database: a conversation's storage key puts the
 /// business's number in the top 24 bits of the id.
@@ -183,7 +220,7 @@ struct store::impl {
   }
 
   result<std::uint64_t> read_snapshot_seq() {
-    auto v = meta_db->get(kSnapshotSeqKey);
+    auto v = meta_db->get(meta_keys::snapshot_seq);
     if (!v) return v.error().code == errc::not_found ? result<std::uint64_t>(0) : v.error();
     auto n = decode_u64_be(v.value());
     if (!n) return make_error(errc::invalid_argument, "corrupt snapshot sequence");
@@ -284,7 +321,7 @@ struct store::impl {
       for (auto& [id, a] : in.alerts) im.alerts.push_back(a);
       batch.put(*inboxes_db, key_of({b, staff}), encode_record(im));
     }
-    batch.put(*meta_db, std::string(kSnapshotSeqKey), encode_u64_be(seq));
+    batch.put(*meta_db, std::string(meta_keys::snapshot_seq), encode_u64_be(seq));
     if (auto s = commit_batch(*environment, batch); !s) return s;
     snapshot_seq = seq;
     auto trimmed = trim_journal(*environment, seq);
@@ -348,6 +385,7 @@ result<std::unique_ptr<store>> store::open(const std::string& dir, const store_o
                             std::make_pair(&p.meta_db, db_names::meta)}) {
     if (auto st = open_db(*slot, name); !st) return st.error();
   }
+  if (auto st = check_format(*p.environment, *p.meta_db, dir); !st) return st.error();
   auto history = message_history::open(*p.environment);
   if (!history) return history.error();
   p.messages_db.emplace(std::move(history.value()));

@@ -1,5 +1,6 @@
 // libFuzzer target for the record decoders (message codec, bounded msgpack decode, journal
-// frames). Build with -DMSGCENTER_BUILD_FUZZERS=ON and clang, then run e.g.
+// frames, journal and snapshot records). Build with -DMSGCENTER_BUILD_FUZZERS=ON and clang, then
+// run e.g.
 //   ./build/tests/fuzz/fuzz_codec -max_total_time=60 -rss_limit_mb=512
 #include <cstddef>
 #include <cstdint>

@@ -1,5 +1,6 @@
-// msgpack codecs: messages round-trip exactly; the decoder refuses every kind of bad input
-// with invalid_argument and never throws.
+// msgpack codecs: messages round-trip exactly; unknown tags are skipped and missing ones
+// defaulted; the decoder refuses every kind of bad input with invalid_argument and never
+// throws.
 #include "msgcenter/persistence/codec.hpp"
 
 #include <gtest/gtest.h>
@@ -8,11 +9,14 @@
 #include <random>
 
 #include "fuzz/fuzz_codec_entry.hpp"
+#include "tagged_edit.hpp"
 
 namespace msgcenter::persistence {
 namespace {
 
 using fuzz::same_message;
+using testing::edit;
+using testing::map_edit;
 
 message full_message() {
   message m;
@@ -86,13 +90,22 @@ TEST(MessageCodec, DefaultAndExtremeValues_RoundTrip) {
   EXPECT_EQ(y->at, m.at);
 }
 
-TEST(MessageCodec, EncodingStartsWithTheFormatVersion) {
+TEST(MessageCodec, EncodingIsAMapFromTagToField) {
   auto h = decode(encode_message(full_message()));
   ASSERT_TRUE(h);
   const msgpack::object& o = h->get();
-  ASSERT_EQ(o.type, msgpack::type::ARRAY);
-  ASSERT_GT(o.via.array.size, 0u);
-  EXPECT_EQ(o.via.array.ptr[0].via.u64, message_format_version);
+  ASSERT_EQ(o.type, msgpack::type::MAP);
+  ASSERT_EQ(o.via.map.size, 13u);
+  for (std::uint32_t i = 0; i < o.via.map.size; ++i) {
+    ASSERT_EQ(o.via.map.ptr[i].key.type, msgpack::type::POSITIVE_INTEGER);
+    EXPECT_EQ(o.via.map.ptr[i].key.via.u64, i + 1) << "tags in list order";
+  }
+  // Tag 6 is the body and tag 7 the media list, whose items are maps too: the tags are the
+  // format, so a renumbering fails here.
+  EXPECT_EQ(std::string(o.via.map.ptr[5].val.via.str.ptr, o.via.map.ptr[5].val.via.str.size),
+            full_message().body);
+  ASSERT_EQ(o.via.map.ptr[6].val.type, msgpack::type::ARRAY);
+  EXPECT_EQ(o.via.map.ptr[6].val.via.array.ptr[0].type, msgpack::type::MAP);
 }
 
 TEST(MessageCodec, EveryTruncation_IsRefused) {
@@ -135,85 +148,115 @@ TEST(MessageCodec, HugeInputs_AreRefusedBeforeAllocating) {
   expect_invalid(std::string(100000, '\x91'));
   // A media list with more items than any message may have.
   expect_invalid(pack_with([](packer& pk) {
-    pk.pack_array(14);
+    pk.pack_map(2);
     pk.pack_uint64(1);
     pk.pack_uint64(1);
-    pk.pack_uint64(1);
-    pk.pack_uint64(0);
-    pk.pack_uint64(0);
-    pk.pack_str(0);
-    pk.pack_str(0);
+    pk.pack_uint64(7);
     pk.pack_array(1000);
-    for (int i = 0; i < 1000; ++i) pk.pack_array(0);
+    for (int i = 0; i < 1000; ++i) pk.pack_map(0);
+  }));
+  // A map with more entries than a message may have, even of unknown tags.
+  expect_invalid(pack_with([](packer& pk) {
+    pk.pack_map(1000);
+    for (int i = 0; i < 1000; ++i) {
+      pk.pack_uint64(100 + i);
+      pk.pack_uint64(0);
+    }
   }));
 }
 
-TEST(MessageCodec, UnknownVersion_IsRefused) {
-  expect_invalid(pack_with([](packer& pk) {
-                   pk.pack_array(1);
-                   pk.pack_uint64(2);
-                 }),
-                 "unsupported format version 2");
-  expect_invalid(pack_with([](packer& pk) {
-                   pk.pack_array(1);
-                   pk.pack_uint64(0);
-                 }),
-                 "version 0");
+TEST(MessageCodec, MissingTags_TakeTheMembersDefaults) {
+  // An older writer that knew no segments (13), encoding (12) or media (7).
+  const std::string older = edit(encode_message(full_message()), {}, map_edit{{7, 12, 13}, {}, {}});
+  auto m = decode_message(older);
+  ASSERT_TRUE(m) << m.error().message;
+  EXPECT_EQ(m->segments, 1u) << "message::segments defaults to 1";
+  EXPECT_EQ(m->encoding, text_encoding::gsm7);
+  EXPECT_TRUE(m->media.empty());
+  EXPECT_EQ(m->body, full_message().body);
+  // Nothing at all is a default message.
+  auto empty = decode_message(pack_with([](packer& pk) { pk.pack_map(0); }));
+  ASSERT_TRUE(empty) << empty.error().message;
+  EXPECT_TRUE(same_message(message{}, *empty));
 }
 
-TEST(MessageCodec, MissingOrMistypedFields_NameTheField) {
-  // Version only: the id is missing.
-  expect_invalid(pack_with([](packer& pk) {
-                   pk.pack_array(1);
-                   pk.pack_uint64(1);
-                 }),
-                 "field 1");
-  // id as a string.
-  expect_invalid(pack_with([](packer& pk) {
-                   pk.pack_array(2);
-                   pk.pack_uint64(1);
-                   pk.pack_str(1);
-                   pk.pack_str_body("x", 1);
-                 }),
-                 "field 1: expected unsigned integer, found string");
-  // Not an array at all.
-  expect_invalid(pack_with([](packer& pk) { pk.pack_map(0); }), "expected array");
+TEST(MessageCodec, UnknownTags_FromANewerWriterAreSkipped) {
+  map_edit newer;
+  newer.extra.push_back([](packer& pk) {
+    pk.pack_uint64(99);
+    testing::pack_str(pk, "new");
+  });
+  newer.extra.push_back([](packer& pk) {  // any type, nested too
+    pk.pack_uint64(14);
+    pk.pack_map(1);
+    pk.pack_uint64(1);
+    pk.pack_array(2);
+    pk.pack_nil();
+    pk.pack_double(1.5);
+  });
+  auto m = decode_message(edit(encode_message(full_message()), {}, newer));
+  ASSERT_TRUE(m) << m.error().message;
+  EXPECT_TRUE(same_message(full_message(), *m));
+  // And inside a media item.
+  map_edit item;
+  item.extra.push_back([](packer& pk) {
+    pk.pack_uint64(4);
+    pk.pack_true();
+  });
+  auto n = decode_message(edit(encode_message(full_message()), {7, 1}, item));
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_TRUE(same_message(full_message(), *n));
+}
+
+TEST(MessageCodec, MistypedTag_IsRefusedNamingTheField) {
+  map_edit e;
+  e.replace[1] = [](packer& pk) { testing::pack_str(pk, "x"); };
+  expect_invalid(edit(encode_message(full_message()), {}, e),
+                 "message.id(1): expected unsigned integer, found string");
+  // Nested: the url of the second media item.
+  map_edit url;
+  url.replace[1] = [](packer& pk) { pk.pack_uint64(5); };
+  expect_invalid(edit(encode_message(full_message()), {7, 1}, url),
+                 "message.media(7)[1].url(1): expected string, found unsigned integer");
+  // Negative where an unsigned count belongs; a signed time that does not fit.
+  map_edit neg;
+  neg.replace[13] = [](packer& pk) { pk.pack_int64(-1); };
+  expect_invalid(edit(encode_message(full_message()), {}, neg),
+                 "message.segments(13): expected unsigned integer, found negative integer");
+  map_edit big;
+  big.replace[13] = [](packer& pk) { pk.pack_uint64(std::uint64_t{1} << 32); };
+  expect_invalid(edit(encode_message(full_message()), {}, big),
+                 "message.segments(13): value 4294967296 out of range 0..4294967295");
+  map_edit late;
+  late.replace[11] = [](packer& pk) { pk.pack_uint64(std::uint64_t{1} << 63); };
+  expect_invalid(edit(encode_message(full_message()), {}, late), "message.at(11): value");
+  // Not a map at all.
+  expect_invalid(pack_with([](packer& pk) { pk.pack_array(0); }),
+                 "message: expected map, found array");
+}
+
+TEST(MessageCodec, DuplicateTagOrNonIntegerKey_IsRefused) {
+  map_edit twice;
+  twice.extra.push_back([](packer& pk) {
+    pk.pack_uint64(6);
+    testing::pack_str(pk, "a second body");
+  });
+  expect_invalid(edit(encode_message(full_message()), {}, twice),
+                 "message.body(6): tag given twice");
+  map_edit named;
+  named.extra.push_back([](packer& pk) {
+    testing::pack_str(pk, "body");
+    testing::pack_str(pk, "x");
+  });
+  expect_invalid(edit(encode_message(full_message()), {}, named),
+                 "expected unsigned integer (a tag), found string");
 }
 
 TEST(MessageCodec, EnumOutOfRange_IsRefused) {
-  message m = full_message();
-  std::string bytes = encode_message(m);
-  // dir is field 3: replace its positive fixint with 7.
-  auto h = decode(bytes);
-  ASSERT_TRUE(h);
-  std::string tampered = pack_with([&](packer& pk) {
-    const auto& a = h->get().via.array;
-    pk.pack_array(a.size);
-    for (std::uint32_t i = 0; i < a.size; ++i) {
-      if (i == 3) {
-        pk.pack_uint64(7);
-      } else {
-        pk.pack(a.ptr[i]);
-      }
-    }
-  });
-  expect_invalid(tampered, "out of range");
-}
-
-TEST(MessageCodec, ExtraTrailingFields_FromANewerWriterAreIgnored) {
-  auto h = decode(encode_message(full_message()));
-  ASSERT_TRUE(h);
-  std::string newer = pack_with([&](packer& pk) {
-    const auto& a = h->get().via.array;
-    pk.pack_array(a.size + 2);
-    for (std::uint32_t i = 0; i < a.size; ++i) pk.pack(a.ptr[i]);
-    pk.pack_uint64(99);
-    pk.pack_str(3);
-    pk.pack_str_body("new", 3);
-  });
-  auto m = decode_message(newer);
-  ASSERT_TRUE(m) << m.error().message;
-  EXPECT_TRUE(same_message(full_message(), *m));
+  map_edit e;
+  e.replace[3] = [](packer& pk) { pk.pack_uint64(7); };  // dir: in or out
+  expect_invalid(edit(encode_message(full_message()), {}, e),
+                 "message.dir(3): value 7 out of range 0..1");
 }
 
 TEST(GenericDecode, AppliesTheGivenLimits) {
@@ -241,36 +284,6 @@ TEST(GenericDecode, AppliesTheGivenLimits) {
     s.assign(s.size(), 'X');
   }
   EXPECT_EQ(std::string(kept.get().via.str.ptr, kept.get().via.str.size), "hello");
-}
-
-TEST(ArrayReader, ReadsTypedFieldsInOrder) {
-  const std::string bytes = pack_with([](packer& pk) {
-    pk.pack_array(5);
-    pk.pack_uint64(7);
-    pk.pack_int64(-3);
-    pk.pack_true();
-    pk.pack_str(2);
-    pk.pack_str_body("hi", 2);
-    pk.pack_array(1);
-    pk.pack_uint64(1);
-  });
-  auto h = decode(bytes);
-  ASSERT_TRUE(h);
-  auto rd = array_reader::open(h->get(), "thing");
-  ASSERT_TRUE(rd);
-  EXPECT_EQ(rd->size(), 5u);
-  EXPECT_EQ(*rd->u64(), 7u);
-  EXPECT_EQ(*rd->i64(), -3);
-  EXPECT_EQ(*rd->boolean(), true);
-  EXPECT_EQ(*rd->str(), "hi");
-  auto inner = rd->array();
-  ASSERT_TRUE(inner);
-  EXPECT_EQ(*inner->u64_max(1), 1u);
-  EXPECT_EQ(rd->remaining(), 0u);
-  auto missing = rd->u64();
-  ASSERT_FALSE(missing);
-  EXPECT_NE(missing.error().message.find("thing: field 5"), std::string::npos)
-      << missing.error().message;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "fuzz/fuzz_codec_entry.hpp"
 #include "msgcenter/persistence/codec.hpp"
 #include "msgcenter/persistence/journal.hpp"
+#include "msgcenter/persistence/records.hpp"
 
 namespace msgcenter::persistence {
 namespace {
@@ -26,6 +27,31 @@ std::vector<std::string> seeds() {
   m.at = -5;
   out.push_back(encode_message(m));
   out.push_back(encode_frame(out.back()));
+  // One record of every type, so mutations reach every field list.
+  directory_record d;
+  d.business_no = 2;
+  d.dir.business = "spa";
+  d.dir.numbers["+12025550100"] = {"+12025550100", "north"};
+  d.dir.staff["ana"] = {"ana", "Ana", 7, {"north"}, true};
+  d.dir.templates["t"] = {"t", "Hi"};
+  out.push_back(encode_record(d));
+  contact_record c{"spa", {}};
+  c.value.id = "k1";
+  c.value.groups = {"vip"};
+  c.value.phones = {"+12025550142"};
+  out.push_back(encode_record(c));
+  out.push_back(encode_record(consent_record{"spa", "+12025550142", "+1", consent_state::no}));
+  conversation_record conv;
+  conv.business = "spa";
+  conv.image.id = 5;
+  conv.image.contact = c.value.card();
+  conv.image.staff_read["ana"] = {1, true, 2, 3};
+  conv.messages = {m};
+  out.push_back(encode_record(conv));
+  alert a{1, alert_kind::message, 5, 77, 9, false};
+  out.push_back(
+      encode_record(inbox_record{"spa", "ana", inbox_record::change::alert_raised, 5, {a}}));
+  out.push_back(encode_record(inbox_image{"spa", "ana", {5}, {6}, {a}}));
   return out;
 }
 
@@ -75,6 +101,7 @@ TEST(FuzzCodecSmoke, RandomAndMutatedInputsNeverCrash) {
   std::mt19937_64 rng(20240501);
   const auto corpus = seeds();
   int decoded = 0;
+  int decoded_records = 0;
   for (const auto& s : corpus) run(s);
   for (int i = 0; i < 4000; ++i) {
     std::string input;
@@ -86,9 +113,11 @@ TEST(FuzzCodecSmoke, RandomAndMutatedInputsNeverCrash) {
     }
     run(input);
     if (decode_message(input)) ++decoded;
+    if (decode_record(input)) ++decoded_records;
   }
-  // Mutations that keep a valid message (e.g. a changed body byte) must decode.
+  // Mutations that keep a valid message or record (e.g. a changed body byte) must decode.
   EXPECT_GT(decoded, 0);
+  EXPECT_GT(decoded_records, 0);
 }
 
 }  // namespace

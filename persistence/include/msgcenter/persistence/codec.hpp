@@ -1,16 +1,16 @@
-// msgpack encodings of stored records, and a bounded decoder for untrusted bytes.
+// msgpack encodings of stored messages, and a bounded decoder for untrusted bytes.
 //
-// Every record is a msgpack array whose first element is its format version, followed by
-// the fields in a fixed order. Readers accept a record with more trailing fields than they
-// know (written by a newer minor version) and refuse an unknown version, a missing field or
-// a field of the wrong type. Decoding never throws and never trusts sizes in the input:
+// A message is a msgpack map from tag to field (field_list.hpp has the rules: unknown tags
+// skipped, missing ones defaulted, a mistyped one refused; src/saved_types.hpp the tags).
+// The store as a whole records its format version (schema.hpp, store_format_version), so
+// records carry none. Decoding never throws and never trusts sizes in the input:
 // msgpack-c's unpack_limit caps arrays, maps, strings, binaries, extensions and nesting, and
 // the whole input is capped, before any allocation they would cause.
 //
-// message, format version 1:
-//   [1, id u64, conversation u64, dir u8, kind u8, author str, body str,
-//    media [[url str, content_type str, size u64]...], status u8, error_code str,
-//    provider_id str, at i64, encoding u8, segments u32]
+// message: {1: id u64, 2: conversation u64, 3: dir u8, 4: kind u8, 5: author str,
+//           6: body str, 7: media [{1: url str, 2: content_type str, 3: size u64}...],
+//           8: status u8, 9: error_code str, 10: provider_id str, 11: at i64,
+//           12: encoding u8, 13: segments u32}
 #pragma once
 
 #include <cstddef>
@@ -21,11 +21,9 @@
 
 #include "msgcenter/core/error.hpp"
 #include "msgcenter/core/types.hpp"
+#include "msgcenter/persistence/field_list.hpp"
 
 namespace msgcenter::persistence {
-
-/// Current format version of encoded messages.
-inline constexpr std::uint64_t message_format_version = 1;
 
 /// Bounds applied while decoding untrusted bytes.
 struct decode_limits {
@@ -38,22 +36,8 @@ struct decode_limits {
   std::size_t max_depth = 16;                    ///< nesting of arrays and maps
 };
 
-/// Limits for one message: a handful of fields, at most a few dozen media items, depth 3.
+/// Limits for one message: a few dozen fields and media items, depth 3.
 [[nodiscard]] decode_limits message_decode_limits() noexcept;
-
-/// A msgpack-c write buffer appending to a std::string it does not own (which must outlive
-/// the buffer).
-class string_buffer {
- public:
-  explicit string_buffer(std::string& out) noexcept : out_(&out) {}
-  void write(const char* data, std::size_t size) { out_->append(data, size); }
-
- private:
-  std::string* out_;
-};
-
-/// The packer every encoder here writes with.
-using packer = msgpack::packer<string_buffer>;
 
 /// Decodes one msgpack value from exactly `bytes` (trailing bytes are an error) within
 /// `limits`. The handle owns copies of all strings, so `bytes` may die afterwards.
@@ -62,53 +46,19 @@ using packer = msgpack::packer<string_buffer>;
 [[nodiscard]] result<msgpack::object_handle> decode(std::string_view bytes,
                                                     const decode_limits& limits = {});
 
-/// Writes `m` as one msgpack value (the version-1 array above). Thread-safe.
+/// Writes `m` as one msgpack value (the map above). Thread-safe.
 void pack_message(packer& pk, const message& m);
 
 /// Encodes `m` into a fresh string. Thread-safe.
 [[nodiscard]] std::string encode_message(const message& m);
 
 /// Reads a message from an already decoded msgpack value (for records that embed one).
-/// Errors: invalid_argument (not a message array, unknown version, missing or mistyped
-/// field, enum value out of range).
+/// Errors: invalid_argument (not a map, a known tag mistyped, out of range or given twice;
+/// the message names the field, e.g. "message.dir(3): value 7 out of range 0..1").
 [[nodiscard]] result<message> unpack_message(const msgpack::object& o);
 
 /// Decodes bytes produced by encode_message(), within message_decode_limits(). Never
 /// throws, whatever the input. Errors: invalid_argument (as decode() and unpack_message()).
 [[nodiscard]] result<message> decode_message(std::string_view bytes);
-
-/// Reads the elements of a msgpack array one by one with type checks, producing
-/// "<what>: field N: expected <type>" errors. Helper for record decoders.
-/// Not thread-safe; views into the decoded object, which must outlive the reader.
-class array_reader {
- public:
-  /// Errors: invalid_argument (`o` is not an array).
-  [[nodiscard]] static result<array_reader> open(const msgpack::object& o, std::string_view what);
-
-  [[nodiscard]] std::size_t size() const noexcept { return size_; }
-  [[nodiscard]] std::size_t remaining() const noexcept { return size_ - pos_; }
-
-  /// Each reads the next element. Errors: invalid_argument (missing, wrong type, out of
-  /// range).
-  [[nodiscard]] result<std::uint64_t> u64();
-  [[nodiscard]] result<std::uint64_t> u64_max(std::uint64_t max);
-  [[nodiscard]] result<std::int64_t> i64();
-  [[nodiscard]] result<bool> boolean();
-  [[nodiscard]] result<std::string> str();
-  [[nodiscard]] result<std::string_view> str_view();
-  [[nodiscard]] result<const msgpack::object*> any();
-  [[nodiscard]] result<array_reader> array();
-
- private:
-  array_reader(const msgpack::object* items, std::size_t size, std::string what)
-      : items_(items), size_(size), what_(std::move(what)) {}
-  [[nodiscard]] result<const msgpack::object*> next(const char* expected);
-  [[nodiscard]] error mistyped(const char* expected) const;
-
-  const msgpack::object* items_;
-  std::size_t size_;
-  std::size_t pos_ = 0;
-  std::string what_;
-};
 
 }  // namespace msgcenter::persistence

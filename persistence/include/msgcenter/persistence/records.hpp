@@ -3,7 +3,9 @@
 // Records carry state, not commands: a conversation record holds the conversation's whole
 // header (read points, flags, assignee...) and the messages it added or changed, so
 // replaying a record never re-runs a rule and replay is idempotent. Each record is
-// [1 (version), type, business, ...fields]; see records.cpp for the field order.
+// [record tag, {field tag: value}] (field_list.hpp has the rules; src/saved_types.hpp lists
+// every type's tags): unknown field tags are skipped, missing ones defaulted. The store
+// records the format version as a whole (schema.hpp), so records carry none.
 #pragma once
 
 #include <cstdint>
@@ -71,7 +73,9 @@ using record = std::variant<directory_record, contact_record, consent_record, co
 [[nodiscard]] std::string encode_record(const record& r);
 
 /// Decodes a record from untrusted bytes (size and nesting limited; never throws).
-/// Errors: invalid_argument.
+/// Errors: invalid_argument (malformed, over a limit, an unknown record tag, or a known
+/// field mistyped, out of range or given twice, naming its path, e.g.
+/// "conversation_record.image(2).archived(11): expected boolean, found string").
 [[nodiscard]] result<record> decode_record(std::string_view bytes);
 
 }  // namespace msgcenter::persistence

@@ -25,9 +25,24 @@ inline constexpr std::string_view inboxes = "inboxes";
 inline constexpr std::string_view contacts = "contacts";
 inline constexpr std::string_view consent = "consent";
 inline constexpr std::string_view directory = "directory";
-/// Small facts about the store: format version, last snapshot sequence, ...
+/// Small facts about the store, under the keys of meta_keys.
 inline constexpr std::string_view meta = "meta";
 }  // namespace db_names
+
+/// Keys of db_names::meta.
+namespace meta_keys {
+/// The store's format version (u64 BE): store::open refuses any other than
+/// store_format_version, and stamps a fresh store with it.
+inline constexpr std::string_view format_version = "format_version";
+/// The last journal sequence folded into the snapshot databases (u64 BE).
+inline constexpr std::string_view snapshot_seq = "snapshot_seq";
+}  // namespace meta_keys
+
+/// The version of the whole saved form (the databases above, their keys and the tagged
+/// records of field_list.hpp). 1: positional msgpack arrays, written before stores recorded
+/// their version (such a store has no meta_keys::format_version). 2: tagged maps.
+/// Adding a field with a default does not change it; a change old builds must not read does.
+inline constexpr std::uint64_t store_format_version = 2;
 
 /// Appends `v` as 8 big-endian bytes to `out`.
 void append_u64_be(std::string& out, std::uint64_t v);

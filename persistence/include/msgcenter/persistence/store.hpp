@@ -78,7 +78,12 @@ struct store_stats {
 
 class store {
  public:
-  /// Opens (creating) the store in directory `dir`. Errors: unavailable.
+  /// Opens (creating) the store in directory `dir`. A store records its format version
+  /// (meta_keys::format_version): a fresh directory is stamped with store_format_version,
+  /// and a store of any other version, older or newer, is refused rather than misread.
+  /// Errors: invalid_argument (another format version, the message naming both, e.g.
+  /// "store format version 1 in /data, this build reads version 2"), unavailable (LMDB,
+  /// or the directory is locked by another open store).
   [[nodiscard]] static result<std::unique_ptr<store>> open(const std::string& dir,
                                                            const store_options& options = {});
   ~store();
