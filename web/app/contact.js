@@ -88,6 +88,9 @@ function Unlinked() {
   };
   const field = (k, label, type = 'text') => html`<label>${label}
     <input type=${type} value=${lead[k]} onInput=${(e) => setLead({ ...lead, [k]: e.currentTarget.value })} /></label>`;
+  if (!s.allowed('link_contact'))
+    return html`<p class="muted">This phone is not linked to a contact.</p>
+      <p class="muted" data-testid="no-link">${s.refusal('link_contact')} A colleague who may can link it or create a lead.</p>`;
   return html`
     <p class="muted">This phone is not linked to a contact.</p>
     <form class="panel-form" aria-label="Link to a contact" onSubmit=${(e) => (e.preventDefault(), link.trim() && run('link_contact', { contact: link.trim() }))}>

@@ -82,6 +82,7 @@ export function onGlobalKey(e) {
   if (key === 'c' && s.selected.value) return run(), (s.panel.value = !s.panel.value);
   if (key === 'a') {
     run();
+    if (!s.allowed('assign')) return act(id, 'assign');  // says why, sends nothing
     if (s.selected.value !== id) s.openConversation(id, { peek: true }).then(() => window.dispatchEvent(new CustomEvent('msgcenter:menu', { detail: 'assign' })));
     else window.dispatchEvent(new CustomEvent('msgcenter:menu', { detail: 'assign' }));
     return;

@@ -150,7 +150,8 @@ function BulkBar() {
       ${n > 0 && html`
         <button type="button" class="quiet" onClick=${() => actOnChecked('mark_read')}>Mark read</button>
         <button type="button" class="quiet" onClick=${() => actOnChecked('mark_unread')}>Mark unread</button>
-        <button type="button" class="quiet" onClick=${() => actOnChecked('hide')}>Remove</button>`}
+        ${s.allowed('hide') ? html`<button type="button" class="quiet" onClick=${() => actOnChecked('hide')}>Remove</button>`
+          : html`<span class="muted" data-testid="no-remove">${s.refusal('hide')}</span>`}`}
     </div>`;
 }
 
@@ -184,6 +185,7 @@ function ConversationList() {
     buttons[to].focus();
   };
   const what = `${label}${v.q ? `, search “${v.q}”` : ''}`;
+  if (!s.allowed('list')) return html`<p class="placeholder" data-testid="no-list">${s.refusal('list')}</p>`;
   if (!list.length) {
     if (state === 'loading') return html`<p class="placeholder">Loading…</p>`;
     if (state === 'error')

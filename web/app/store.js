@@ -6,6 +6,7 @@ import { ApiError, createApi } from './api.js';
 import { emptyView, isFiltered, listParams, parseHash, toHash } from './filters.js';
 import { FOLDERS, compareRows, messageOrder, rowInFolder, rowTitle } from './format.js';
 import { batch, computed, signal } from './lib.js';
+import { allows, whyNot } from './rights.js';
 import { openEventStream } from './stream.js';
 
 const TOKEN_KEY = 'msgcenter.token';
@@ -36,7 +37,12 @@ export const knownStaff = signal(new Set()); // staff ids seen (assignees, autho
 export const me = signal(null);            // GET /v1/me: {staff, name, rights, settings, business}
 export const staffNames = signal(new Map()); // GET /v1/staff: id -> name
 export const presence = signal(new Map()); // conversation -> Map(staff -> {name, state, until})
+export const alerts = signal([]);          // this staff member's unacknowledged alerts, newest first
 export const may = (right) => !me.value || me.value.rights.includes(right);
+/// Whether the signed-in staff member may do `what` (an action or a feature of app/rights.js),
+/// and why not: everything is offered until GET /v1/me answers (the server decides then).
+export const allowed = (what) => allows(me.value?.rights ?? null, what);
+export const refusal = (what) => whyNot(me.value?.rights ?? null, what);
 
 export const title = computed(() => {
   const n = badge.value.unread_conversations;
@@ -88,6 +94,7 @@ export function signOut(reason = '') {
     counts.value = {};
     me.value = null;
     presence.value = new Map();
+    alerts.value = [];
     checked.value = new Set();
     selected.value = null;
     thread.value = null;
@@ -120,7 +127,7 @@ export function reloadAll() {
   if (reloading) return reloading;
   reloading = (async () => {
     try {
-      await Promise.all([loadList(), loadBadge(), loadCounts(), loadFrame(), selected.value ? loadThread(selected.value, false) : null]);
+      await Promise.all([loadList(), loadBadge(), loadCounts(), loadFrame(), loadAlerts(), selected.value ? loadThread(selected.value, false) : null]);
     } finally {
       reloading = null;
       const later = queued;
@@ -144,6 +151,25 @@ async function loadFrame() {
   } catch {
     // the page works without: actions are offered and refused with the reason
   }
+}
+
+/// The staff member's alerts (GET /v1/alerts): the spec sends them to a conversation's
+/// owners (or whoever can see it), never to a staff member who muted it.
+async function loadAlerts() {
+  try {
+    const r = await api.alerts({ limit: 50 });
+    alerts.value = r.alerts.filter((a) => !a.acked);
+  } catch {
+    // the next alert event brings them
+  }
+}
+
+/// Acknowledges alerts (all of a conversation's, or one): gone at once, sent to the server.
+export function ackAlerts(match) {
+  const gone = alerts.value.filter(match);
+  if (!gone.length) return;
+  alerts.value = alerts.value.filter((a) => !match(a));
+  for (const a of gone) api.ackAlert(a.alert).catch(() => {});
 }
 
 async function loadBadge() {
@@ -485,6 +511,10 @@ export function applyEvent(ev) {
       break;
     case 'presence':
       if (ev.presence) applyPresence(ev.presence);
+      break;
+    case 'alert':
+      if (ev.alert && !ev.alert.acked && !alerts.value.some((a) => a.alert === ev.alert.alert))
+        alerts.value = [ev.alert, ...alerts.value];
       break;
     default:
       break;
