@@ -8,9 +8,10 @@ import { FOLDERS, compareRows, messageOrder, rowInFolder, rowTitle } from './for
 import { batch, computed, signal } from './lib.js';
 import { allows, whyNot } from './rights.js';
 import { openEventStream } from './stream.js';
+import { appendRows, insertSorted } from './windowing.js';
 
 const TOKEN_KEY = 'msgcenter.token';
-const PAGE = 100;          // rows per list page
+const PAGE = 200;          // rows per list page (the windowed list asks for the next near its end)
 const COUNTS_EVERY_MS = 1500;
 const PRESENCE_EVERY_MS = 10000;  // refreshes well within the server's 30 s ttl
 const REPLYING_EVERY_MS = 5000;
@@ -191,7 +192,7 @@ export async function loadList({ more = false } = {}) {
     noteStaff(page.rows.map((r) => r.assignee));
     batch(() => {
       const got = page.rows.filter((r) => !hiding.value.has(r.conversation));
-      rows.value = more ? mergeRows(rows.value, got, order()) : got;
+      rows.value = more ? appendRows(rows.value, got) : got;
       cursor.value = page.cursor;
       listState.value = 'idle';
     });
@@ -201,11 +202,6 @@ export async function loadList({ more = false } = {}) {
   }
 }
 
-function mergeRows(have, extra, cmp) {
-  const byId = new Map(have.map((r) => [r.conversation, r]));
-  for (const r of extra) byId.set(r.conversation, r);
-  return [...byId.values()].sort(cmp);
-}
 
 /// The list's order: pinned first only in the unfiltered inbox (spec).
 const order = () => compareRows(folder.value, filtered.value);
@@ -535,13 +531,13 @@ export function applyRow(row) {
     // The page cannot tell whether the row matches the filters or the search: a row
     // already listed stays (unless its folder or pin now excludes it), another one comes
     // with a reload of the first page.
-    if (had && rowInFolder(row, v.folder, { filtered: filtered.value, searching })) next = [...others, row].sort(order());
+    if (had && rowInFolder(row, v.folder, { filtered: filtered.value, searching })) next = insertSorted(others, row, order());
     else if (!had) scheduleList();
   } else if (rowInFolder(row, v.folder)) {
     // Below the last loaded row of a longer list, the row comes with the next page.
     const last = others[others.length - 1];
     const beyond = cursor.value !== null && last && order()(row, last) > 0;
-    if (!beyond) next = [...others, row].sort(order());
+    if (!beyond) next = insertSorted(others, row, order());
   }
   rows.value = next;
   noteStaff([row.assignee]);

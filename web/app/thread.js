@@ -6,13 +6,14 @@ import { Composer } from './composer.js';
 import { ContactPanel } from './contact.js';
 import { STATUS_TEXT, displayPhone, fullTime, rowTitle } from './format.js';
 import { html, useEffect, useRef, useState } from './lib.js';
+import { focusConversation } from './list.js';
 import * as s from './store.js';
 
 /// Back to the list, focus on the row that was open.
 export function backToList() {
   const id = s.selected.value;
   s.closeConversation();
-  requestAnimationFrame(() => document.querySelector(`button.row[data-conversation="${id}"]`)?.focus());
+  focusConversation(id);
 }
 
 export function ThreadPane() {

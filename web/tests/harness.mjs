@@ -174,7 +174,7 @@ export async function stopServer(child) {
 /// page errors and requests to another origin go to `problems`; CSP violations to
 /// window.__csp.
 export async function signedInPage(browser, api, who, token, problems,
-  { viewport = { width: 1280, height: 800 }, hasTouch = false, acceptDownloads = false, rows = true } = {}) {
+  { viewport = { width: 1280, height: 800 }, hasTouch = false, acceptDownloads = false, rows = true, onPage = null } = {}) {
   const context = await browser.newContext({ viewport, hasTouch, acceptDownloads });
   context.setDefaultTimeout(8000);
   await context.addInitScript(() => {
@@ -185,6 +185,7 @@ export async function signedInPage(browser, api, who, token, problems,
   page.on('console', (m) => m.type() === 'error' && problems.push(`${who} console: ${m.text()} ${m.location().url}`));
   page.on('pageerror', (e) => problems.push(`${who} page error: ${e.message}`));
   page.on('request', (r) => !r.url().startsWith(`${api}/`) && problems.push(`${who} request to another origin: ${r.url()}`));
+  onPage?.(page);
   await page.goto(`${api}/`);
   await page.getByLabel('Staff token').fill(token);
   await page.getByLabel('Staff token').press('Enter');
