@@ -17,7 +17,7 @@ let api;
 let tokens;
 let browser;
 const problems = [];
-const expectedProblems = [];  // regexps of console errors a test caused on purpose
+const pagesKept = {};  // pages one test leaves to the next
 
 async function admin(method, path, body) {
   const res = await fetch(`${api}/v1/admin${path}`, {
@@ -120,4 +120,99 @@ test('Ana (export right) downloads a conversation as CSV, the same as the API\'s
   assert.equal(got, await res.text());
   assert.match(got.split('\n')[0], /^message_id,thread_id,/);
   await ana.context().close();
+});
+
+test('mute: Maya muted Noah; his new text alerts Ana and raises her badge, not Maya\'s; unmuted, Maya is alerted again', async () => {
+  const [maya, ana] = await Promise.all([signIn('maya'), signIn('ana')]);
+  await rowIn(ana, 'Noah Berg').click();  // read (shared mode): unread for nobody now
+  await ana.getByRole('log', { name: 'Messages with Noah Berg' }).waitFor();
+  await ana.keyboard.press('Escape');
+  await maya.waitForFunction(() => ![...document.querySelectorAll('button.row')].find((b) => b.textContent.includes('Noah Berg')).classList.contains('unread'));
+  await rowIn(maya, 'Noah Berg').focus();
+  await maya.keyboard.press('m');
+  await rowIn(maya, 'Noah Berg').locator('.flag', { hasText: 'muted' }).waitFor();
+  await waitFor('muted on the server', async () => (await staffGet(api, tokens.maya, '/v1/conversations/c2')).conversation.muted);
+  const before = { maya: [await badge(maya), await alertCount(maya)], ana: [await badge(ana), await alertCount(ana)] };
+  const noahAlerts = async (who) => (await staffGet(api, tokens[who], '/v1/alerts?limit=50')).alerts.filter((a) => a.conversation === 'c2').length;
+  const mayaHad = await noahAlerts('maya');
+  await inbound(api, '+12025550143', 'One more question about gift cards');
+  await waitFor('Ana alerted', async () => (await alertCount(ana)) === before.ana[1] + 1);
+  await waitFor('Ana\'s badge', async () => (await badge(ana)) === before.ana[0] + 1);
+  await rowIn(maya, 'Noah Berg').filter({ hasText: 'One more question' }).waitFor();  // Maya's list did get the event
+  assert.deepEqual([await badge(maya), await alertCount(maya)], before.maya, 'Maya: no alert, no badge');
+  assert.equal(await noahAlerts('maya'), mayaHad, 'the server alerted nobody who muted it');
+  // The alert list: Ana's alert opens Noah and is acknowledged.
+  await ana.getByTestId('alerts').click();
+  await ana.getByRole('region', { name: 'Alerts' }).getByRole('button', { name: /New text: Noah Berg/ }).first().click();
+  await ana.getByRole('log', { name: 'Messages with Noah Berg' }).getByText('One more question').waitFor();
+  await waitFor('acknowledged on the server', async () =>
+    (await staffGet(api, tokens.ana, '/v1/alerts?limit=50')).alerts.filter((a) => a.conversation === 'c2').every((a) => a.acked));
+  // Unmuted: Maya is alerted again.
+  await rowIn(maya, 'Noah Berg').focus();
+  await maya.keyboard.press('m');
+  await waitFor('unmuted on the server', async () => !(await staffGet(api, tokens.maya, '/v1/conversations/c2')).conversation.muted);
+  const alertsNow = await alertCount(maya);
+  await inbound(api, '+12025550143', 'And can I pay by card?');
+  await waitFor('Maya alerted once unmuted', async () => (await alertCount(maya)) === alertsNow + 1);
+  await maya.context().close();
+  await ana.context().close();
+});
+
+test('visibility `assigned`: Leo sees only what he owns, live when Ana assigns him more; Maya (subscribe_all) sees all, Ana (manage_messages) may open any', async () => {
+  await admin('PUT', '/businesses/lotus', {
+    name: 'Lotus Day Spa', region: 'US', default_number: SPA_NUMBER,
+    settings: { visibility: 'assigned', timezone: 'America/New_York', twilio_account_sid: 'ACdemo00000000000000000000000000', twilio_auth_token: 'demo-auth-token' },
+  });
+  const leo = await signIn('leo');
+  assert.deepEqual(await names(leo), ['Olivia Park'], 'only the conversation assigned to him');
+  await leo.getByRole('tab', { name: /^All/ }).click();
+  await leo.waitForFunction(() => document.title.includes('All'));
+  await rowIn(leo, 'Olivia Park').waitFor();
+  assert.deepEqual(await names(leo), ['Olivia Park']);
+  assert.equal(await leo.locator('#tab-all .count').textContent(), '1', 'the counts too');
+  await leo.getByLabel('Search conversations').fill('emma');
+  await leo.getByLabel('Search conversations').press('Enter');
+  await leo.getByText('No conversations in All, search “emma”').waitFor();
+  const direct = await staffGet(api, tokens.leo, '/v1/conversations/c1');
+  assert.equal(direct.ok, false, 'nor by its id');
+  await leo.getByLabel('Search conversations').fill('');
+  await leo.getByLabel('Search conversations').press('Enter');
+  await rowIn(leo, 'Olivia Park').waitFor();
+  // Ana (manage_messages) assigns Noah to Leo: it appears in his list, with an alert.
+  const alerts = await alertCount(leo);
+  const assigned = await fetch(`${api}/v1/conversations/c2/actions`, {
+    method: 'POST', headers: { Authorization: `Bearer ${tokens.ana}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ action: 'assign', staff: 'leo' }),
+  });
+  assert.equal(assigned.status, 200);
+  await rowIn(leo, 'Noah Berg').waitFor();
+  await waitFor('Leo alerted of the assignment', async () => (await alertCount(leo)) === alerts + 1);
+  const maya = await signIn('maya');
+  assert.ok((await names(maya)).includes('Emma Stone'), 'subscribe_all: Maya sees everything');
+  // Ana (manage_messages, not subscribe_all) lists what she owns, and may open any other.
+  assert.equal((await staffGet(api, tokens.ana, '/v1/conversations/c1')).ok, true, 'Ana may open Emma\'s');
+  const anaList = await staffGet(api, tokens.ana, '/v1/conversations?folder=all&limit=500');
+  assert.ok(!anaList.rows.some((r) => r.conversation === 'c1'), 'but does not list it');
+  await maya.context().close();
+  pagesKept.leo = leo;
+});
+
+test('a token revoked mid-session: the stream ends, the page signs out with a message, no retry storm', async () => {
+  const leo = pagesKept.leo;
+  const after = [];
+  let signedOut = false;
+  leo.on('request', (r) => signedOut && after.push(r.url()));
+  await admin('DELETE', '/businesses/lotus/staff/leo/tokens');
+  await leo.getByRole('alert').getByText('Your session ended: sign in again.').waitFor();
+  signedOut = true;
+  await leo.getByLabel('Staff token').waitFor();
+  assert.equal(await leo.evaluate(() => sessionStorage.getItem('msgcenter.token')), null);
+  await new Promise((r) => setTimeout(r, 2000));
+  assert.deepEqual(after, [], 'nothing asked after signing out');
+  // The old token is refused on the form too.
+  await leo.getByLabel('Staff token').fill(tokens.leo);
+  await leo.getByLabel('Staff token').press('Enter');
+  await leo.getByRole('alert').getByText('This token is not valid (or was revoked).').waitFor();
+  await leo.context().close();
+  assert.deepEqual(problems.filter((p) => !/status of 401/.test(p)), []);
 });
