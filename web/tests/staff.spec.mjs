@@ -214,5 +214,31 @@ test('a token revoked mid-session: the stream ends, the page signs out with a me
   await leo.getByLabel('Staff token').press('Enter');
   await leo.getByRole('alert').getByText('This token is not valid (or was revoked).').waitFor();
   await leo.context().close();
-  assert.deepEqual(problems.filter((p) => !/status of 401/.test(p)), []);
+});
+
+test('link a new number to a contact found by name in the contact panel (the conversation search)', async () => {
+  const maya = await signIn('maya');
+  await inbound(api, '+12025550199', 'Hi, it is Emma from my new phone');
+  await rowIn(maya, '(202) 555-0199').click();
+  await maya.getByRole('button', { name: 'Contact' }).click();
+  const panel = maya.getByRole('complementary', { name: 'Not a contact' });
+  const find = panel.getByRole('search', { name: 'Find a contact to link' });
+  await find.getByLabel('Find a contact').fill('nobody-like-this');
+  await find.getByLabel('Find a contact').press('Enter');
+  await panel.getByText('No contact found for “nobody-like-this”.').waitFor();
+  await find.getByLabel('Find a contact').fill('stone');
+  await find.getByLabel('Find a contact').press('Enter');
+  const results = panel.getByRole('list', { name: 'Contacts found' });
+  assert.deepEqual(await results.getByRole('button').allTextContents(), ['Link to Emma Stone (client)'], 'each contact once');
+  await axeCheck(maya, 'contact search results');
+  await results.getByRole('button', { name: /Emma Stone/ }).click();
+  await maya.getByRole('complementary', { name: 'Emma Stone' }).getByText('emma@example.com').waitFor();
+  const conv = (await staffGet(api, tokens.maya, '/v1/conversations?folder=all&q=555-0199')).rows[0];
+  assert.equal(conv.contact?.contact, 'emma', 'linked on the server');
+  assert.deepEqual(await maya.evaluate(() => window.__csp), [], 'CSP');
+  await maya.context().close();
+});
+
+test('no page error, foreign request or console error but the revoked token\'s 401s', () => {
+  assert.deepEqual(problems.filter((p) => !(p.startsWith('leo') && /status of 401/.test(p))), []);
 });
