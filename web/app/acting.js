@@ -22,6 +22,10 @@ function setHiding(ids, on) {
 export async function act(id, action, extra = {}, { undoable = true, row = null } = {}) {
   const before = row ?? rowOf(id);
   if (!before || !ACTIONS[action]) return false;
+  if (!s.allowed(action)) {
+    showNotice({ text: s.refusal(action), error: true });
+    return false;
+  }
   const who = rowTitle(before);
   const after = ACTIONS[action].apply(before, extra);
   if (ACTIONS[action].deferred) return deferHide([before]);
@@ -90,6 +94,10 @@ export async function actOnChecked(action) {
   const ids = [...s.checked.value];
   const befores = ids.map(rowOf).filter(Boolean);
   if (!befores.length) return false;
+  if (!s.allowed(action)) {
+    showNotice({ text: s.refusal(action), error: true });
+    return false;
+  }
   s.checked.value = new Set();
   if (ACTIONS[action].deferred) return deferHide(befores);
   batch(() => befores.forEach((r) => s.applyRow(ACTIONS[action].apply(r))));

@@ -12,8 +12,8 @@ export class ApiError extends Error {
 export function createApi({ token, onUnauthorized = () => {}, fetch: fetchFn } = {}) {
   const doFetch = fetchFn ?? globalThis.fetch.bind(globalThis);
 
-  async function call(method, path, body) {
-    const headers = { Authorization: `Bearer ${token()}`, Accept: 'application/json' };
+  async function call(method, path, body, { raw = false } = {}) {
+    const headers = { Authorization: `Bearer ${token()}`, Accept: raw ? 'text/csv' : 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let res;
     try {
@@ -25,6 +25,12 @@ export function createApi({ token, onUnauthorized = () => {}, fetch: fetchFn } =
       });
     } catch {
       throw new ApiError(0, 'unavailable', 'The server cannot be reached.');
+    }
+    if (raw) {
+      if (res.status === 401) onUnauthorized();
+      if (res.ok) return res.text();
+      const e = (await res.json().catch(() => null))?.error ?? {};
+      throw new ApiError(res.status, e.code || 'unavailable', e.message || `HTTP ${res.status}`);
     }
     let data = null;
     try {
@@ -64,6 +70,9 @@ export function createApi({ token, onUnauthorized = () => {}, fetch: fetchFn } =
     me: () => call('GET', '/v1/me'),
     staff: () => call('GET', '/v1/staff'),
     counts: (params = {}) => call('GET', `/v1/counts${query(params)}`),
+    exportCsv: (c) => call('GET', `/v1/conversations/${id(c)}/export.csv`, undefined, { raw: true }),
+    alerts: (params = {}) => call('GET', `/v1/alerts${query(params)}`),
+    ackAlert: (a) => call('POST', `/v1/alerts/${id(a)}/ack`, {}),
     presence: (conversation, state) => call('POST', '/v1/presence', { conversation, state }),
   };
 }

@@ -50,6 +50,8 @@ export function Composer({ name }) {
     window.addEventListener('msgcenter:templates', onTemplates);
     return () => window.removeEventListener('msgcenter:templates', onTemplates);
   }, []);
+  if (!s.allowed('send'))
+    return html`<div class="composer"><p class="muted no-send" data-testid="no-send">${s.refusal('send')} You can read this conversation and act on it.</p></div>`;
   const blocked = consentBlock(t?.consent);
   const vars = { ...contactVars(t?.contact), business_name: templatesCache?.businessName ?? '' };
   const preview = template ? (template.body === null ? null : fillTemplate(template.body, vars)) : null;

@@ -88,11 +88,14 @@ function Unlinked() {
   };
   const field = (k, label, type = 'text') => html`<label>${label}
     <input type=${type} value=${lead[k]} onInput=${(e) => setLead({ ...lead, [k]: e.currentTarget.value })} /></label>`;
+  if (!s.allowed('link_contact'))
+    return html`<p class="muted">This phone is not linked to a contact.</p>
+      <p class="muted" data-testid="no-link">${s.refusal('link_contact')} A colleague who may can link it or create a lead.</p>`;
   return html`
     <p class="muted">This phone is not linked to a contact.</p>
-    <form class="panel-form" aria-label="Link to a contact" onSubmit=${(e) => (e.preventDefault(), link.trim() && run('link_contact', { contact: link.trim() }))}>
-      <h3>Link to a contact</h3>
-      <label>Contact id<input value=${link} onInput=${(e) => setLink(e.currentTarget.value)} /></label>
+    <${ContactSearch} busy=${busy} choose=${(c) => run('link_contact', { contact: c.contact })} />
+    <form class="panel-form" aria-label="Link to a contact by id" onSubmit=${(e) => (e.preventDefault(), link.trim() && run('link_contact', { contact: link.trim() }))}>
+      <label>Or a contact id<input value=${link} onInput=${(e) => setLink(e.currentTarget.value)} /></label>
       <button type="submit" disabled=${busy || !link.trim()}>Link</button>
     </form>
     <form class="panel-form" aria-label="Create a lead" onSubmit=${(e) => (e.preventDefault(), run('create_lead', lead))}>
@@ -103,4 +106,42 @@ function Unlinked() {
       <button type="submit" disabled=${busy || !(lead.first_name.trim() || lead.last_name.trim())}>Create lead</button>
     </form>
     ${error && html`<p class="error" role="alert">${error}</p>`}`;
+}
+
+/// Finds contacts to link through the conversation search (`GET /v1/conversations?folder=all&q=`:
+/// name, phone, email or id, as the list's search): each contact of a matching row once.
+/// A contact who never texted has no conversation to find: the id box below takes it.
+export function contactsOf(rows) {
+  const seen = new Map();
+  for (const r of rows) if (r.contact && !seen.has(r.contact.contact)) seen.set(r.contact.contact, r.contact);
+  return [...seen.values()];
+}
+
+function ContactSearch({ busy, choose }) {
+  const [q, setQ] = useState('');
+  const [found, setFound] = useState(null);  // null: not searched; [] none
+  const [error, setError] = useState('');
+  const search = async (e) => {
+    e.preventDefault();
+    if (!q.trim()) return;
+    setError('');
+    try {
+      const page = await s.api.list({ folder: 'all', q: q.trim(), limit: 50 });
+      setFound(contactsOf(page.rows));
+    } catch (err) {
+      setFound(null);
+      setError(err.message);
+    }
+  };
+  return html`
+    <form class="panel-form" role="search" aria-label="Find a contact to link" onSubmit=${search}>
+      <h3>Link to a contact</h3>
+      <label>Find a contact<input type="search" value=${q} placeholder="name, phone, email" onInput=${(e) => setQ(e.currentTarget.value)} /></label>
+      <button type="submit" disabled=${!q.trim()}>Find</button>
+    </form>
+    ${error && html`<p class="error" role="alert">${error}</p>`}
+    ${found && (found.length
+      ? html`<ul class="contact-results" aria-label="Contacts found">${found.map((c) => html`<li>
+          <button type="button" class="quiet" disabled=${busy} onClick=${() => choose(c)}>Link to ${c.name} <span class="muted">(${c.kind})</span></button></li>`)}</ul>`
+      : html`<p class="muted" role="status">No contact found for “${q.trim()}”.</p>`)}`;
 }

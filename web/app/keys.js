@@ -4,6 +4,7 @@
 import { act, actOnChecked, toggleChecked } from './acting.js';
 import { actionForKey } from './actions.js';
 import { FOLDERS } from './format.js';
+import { currentIndex, focusIndex } from './list.js';
 import { html, signal, useEffect, useRef } from './lib.js';
 import * as s from './store.js';
 import { backToList } from './thread.js';
@@ -49,10 +50,8 @@ function target() {
 const rowOf = (id) => s.rows.value.find((r) => r.conversation === id) ?? (s.thread.value?.row?.conversation === id ? s.thread.value.row : null);
 
 function moveInList(step) {
-  const buttons = [...document.querySelectorAll('button.row')];
-  if (!buttons.length) return;
-  const i = buttons.findIndex((b) => b.dataset.conversation === target());
-  buttons[Math.max(0, Math.min(buttons.length - 1, i < 0 ? 0 : i + step))].focus();
+  const i = currentIndex();
+  focusIndex(i < 0 ? 0 : i + step);
 }
 
 export function onGlobalKey(e) {
@@ -82,6 +81,7 @@ export function onGlobalKey(e) {
   if (key === 'c' && s.selected.value) return run(), (s.panel.value = !s.panel.value);
   if (key === 'a') {
     run();
+    if (!s.allowed('assign')) return act(id, 'assign');  // says why, sends nothing
     if (s.selected.value !== id) s.openConversation(id, { peek: true }).then(() => window.dispatchEvent(new CustomEvent('msgcenter:menu', { detail: 'assign' })));
     else window.dispatchEvent(new CustomEvent('msgcenter:menu', { detail: 'assign' }));
     return;

@@ -5,16 +5,72 @@
 import { actOnChecked, checkAll, toggleChecked } from './acting.js';
 import { CONTACT_KINDS, DIRECTIONS, TYPES, describeFilters, emptyView, filterCount } from './filters.js';
 import { FOLDERS, fullTime, rowTitle, shortTime } from './format.js';
-import { html, useEffect, useRef, useState } from './lib.js';
+import { html, signal, useEffect, useRef, useState } from './lib.js';
 import * as s from './store.js';
+import { ROW_HEIGHT, scrollToShow, visibleRange, wantsMore } from './windowing.js';
+
+// The list's scroller (the tab panel) and where it is: the windowed list renders from it.
+const scroll = signal({ top: 0, height: 600 });
+let scroller = null;
+const measure = () => scroller && (scroll.value = { top: scroller.scrollTop, height: scroller.clientHeight });
+let pendingFocus = null;  // a conversation whose row gets focus once rendered
+
+/// Focuses the row at `index` of the loaded rows: scrolls it into view (it may not be
+/// rendered yet), then focuses it once it is.
+export function focusIndex(index) {
+  const list = s.rows.value;
+  if (!list.length) return;
+  const i = Math.max(0, Math.min(list.length - 1, index));
+  if (scroller) {
+    const top = scrollToShow(i, { scrollTop: scroller.scrollTop, height: scroller.clientHeight });
+    if (top !== scroller.scrollTop) scroller.scrollTop = top;
+    measure();
+  }
+  pendingFocus = list[i].conversation;
+  let tries = 0;
+  const attempt = () => {
+    const el = document.querySelector(`button.row[data-conversation="${pendingFocus}"]`);
+    if (el) {
+      el.focus();
+      pendingFocus = null;
+    } else if (++tries < 10) requestAnimationFrame(attempt);
+  };
+  requestAnimationFrame(attempt);
+}
+
+/// Focuses a conversation's row (back from its thread), wherever it is in the list.
+export function focusConversation(id) {
+  const i = s.rows.value.findIndex((r) => r.conversation === id);
+  if (i >= 0) focusIndex(i);
+}
+
+/// The index of the row that has focus, or of the open conversation's, or -1.
+export function currentIndex() {
+  const id = document.activeElement?.closest?.('button.row')?.dataset.conversation ?? s.selected.value;
+  return id ? s.rows.value.findIndex((r) => r.conversation === id) : -1;
+}
 
 export function ListPane() {
+  const panel = useRef(null);
+  useEffect(() => {
+    scroller = panel.current;
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(scroller);
+    return () => ro.disconnect();
+  }, []);
+  const v = s.view.value;
+  useEffect(() => {
+    // Another view starts at its top.
+    if (scroller) scroller.scrollTop = 0;
+    measure();
+  }, [v]);
   return html`
     <section class="list-pane" aria-label="Conversations">
       <${SearchBar} />
       <${FolderTabs} />
       <${BulkBar} />
-      <div role="tabpanel" id="folder-panel" aria-labelledby=${`tab-${s.folder.value}`}>
+      <div role="tabpanel" id="folder-panel" aria-labelledby=${`tab-${s.folder.value}`} ref=${panel} onScroll=${measure}>
         <${ConversationList} />
       </div>
     </section>`;
@@ -150,61 +206,82 @@ function BulkBar() {
       ${n > 0 && html`
         <button type="button" class="quiet" onClick=${() => actOnChecked('mark_read')}>Mark read</button>
         <button type="button" class="quiet" onClick=${() => actOnChecked('mark_unread')}>Mark unread</button>
-        <button type="button" class="quiet" onClick=${() => actOnChecked('hide')}>Remove</button>`}
+        ${s.allowed('hide') ? html`<button type="button" class="quiet" onClick=${() => actOnChecked('hide')}>Remove</button>`
+          : html`<span class="muted" data-testid="no-remove">${s.refusal('hide')}</span>`}`}
     </div>`;
 }
 
+/// The rows of the view, windowed: only those in view (and OVERSCAN more each side) are in
+/// the DOM, padding stands for the others, and the next cursor page is asked for when the
+/// view nears the end of the loaded rows. Keys move by index, so they reach rows that are
+/// not rendered yet.
 function ConversationList() {
   const list = s.rows.value;
   const state = s.listState.value;
   const v = s.view.value;
   const label = FOLDERS.find((f) => f.id === v.folder)?.label;
+  const { top, height } = scroll.value;
+  const { start, end, padTop, padBottom } = visibleRange({ scrollTop: top, height, count: list.length });
+  const hasMore = Boolean(s.cursor.value);
+  useEffect(() => {
+    if (list.length && wantsMore({ end, count: list.length, hasMore, loading: state === 'loading' })) s.loadList({ more: true });
+  }, [end, list.length, hasMore, state]);
   const onKeyDown = (e) => {
-    const buttons = [...e.currentTarget.querySelectorAll('button.row')];
-    const i = buttons.indexOf(document.activeElement);
-    if (i < 0) return;
+    const li = document.activeElement?.closest?.('li[data-index]');
+    if (!li || !e.currentTarget.contains(li)) return;
+    const i = Number(li.dataset.index);
+    const id = list[i]?.conversation;
+    if (!id) return;
     if (e.key === 'Enter' && e.shiftKey) {
       e.preventDefault();
-      s.openConversation(buttons[i].dataset.conversation, { peek: true });
+      s.openConversation(id, { peek: true });
       return;
     }
     if (e.key === 'x' && !e.ctrlKey && !e.metaKey && !e.altKey) {
       e.preventDefault();
-      toggleChecked(buttons[i].dataset.conversation);
+      toggleChecked(id);
       return;
     }
+    const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
     const to =
-      e.key === 'ArrowDown' || e.key === 'j' ? Math.min(i + 1, buttons.length - 1)
-        : e.key === 'ArrowUp' || e.key === 'k' ? Math.max(i - 1, 0)
+      e.key === 'ArrowDown' || e.key === 'j' ? i + 1
+        : e.key === 'ArrowUp' || e.key === 'k' ? i - 1
+        : e.key === 'PageDown' ? i + page
+        : e.key === 'PageUp' ? i - page
         : e.key === 'Home' ? 0
-        : e.key === 'End' ? buttons.length - 1
-        : -1;
-    if (to < 0) return;
+        : e.key === 'End' ? list.length - 1
+        : null;
+    if (to === null) return;
     e.preventDefault();
-    buttons[to].focus();
+    focusIndex(to);
   };
   const what = `${label}${v.q ? `, search “${v.q}”` : ''}`;
+  if (!s.allowed('list')) return html`<p class="placeholder" data-testid="no-list">${s.refusal('list')}</p>`;
   if (!list.length) {
     if (state === 'loading') return html`<p class="placeholder">Loading…</p>`;
     if (state === 'error')
       return html`<p class="placeholder error">The list cannot be loaded. <button type="button" onClick=${() => s.loadList()}>Retry</button></p>`;
     return html`<p class="placeholder">No conversations in ${what}${s.filtered.value ? ' with these filters' : ''}.</p>`;
   }
+  const total = Math.max(list.length, s.counts.value[v.folder]?.n ?? 0);
   return html`
-    <ul class="rows" aria-label=${`${what}: ${list.length} conversation${list.length === 1 ? '' : 's'}`} onKeyDown=${onKeyDown}>
-      ${list.map((r) => html`<${Row} key=${r.conversation} row=${r} selected=${r.conversation === s.selected.value}
-        checked=${s.checked.value.has(r.conversation)} />`)}
+    <ul class="rows" aria-label=${`${what}: ${total} conversation${total === 1 ? '' : 's'}`} onKeyDown=${onKeyDown}
+      style=${{ paddingTop: `${padTop}px`, paddingBottom: `${padBottom}px` }} data-loaded=${list.length}>
+      ${list.slice(start, end).map((r, k) => html`<${Row} key=${r.conversation} row=${r} index=${start + k} total=${total}
+        selected=${r.conversation === s.selected.value} checked=${s.checked.value.has(r.conversation)} />`)}
     </ul>
-    ${s.cursor.value && html`<button type="button" class="more" onClick=${() => s.loadList({ more: true })}>Load more</button>`}`;
+    ${hasMore && (state === 'error'
+      ? html`<p class="more error">The next page cannot be loaded. <button type="button" onClick=${() => s.loadList({ more: true })}>Retry</button></p>`
+      : html`<p class="more muted" role="status">Loading more…</p>`)}`;
 }
 
-function Row({ row, selected, checked }) {
+function Row({ row, index, total, selected, checked }) {
   const unread = row.folder === 'unread';
   const who = rowTitle(row);
   const flags = [row.pinned && 'pinned', row.muted && 'muted', row.archived && 'archived', row.assignee && `assigned to ${row.assignee}`].filter(Boolean);
   const description = [unread ? `${row.unread_count} unread` : row.folder, ...flags].join(', ');
   return html`
-    <li class=${checked ? 'checked' : ''}>
+    <li class=${checked ? 'checked' : ''} data-index=${index} aria-posinset=${index + 1} aria-setsize=${total}>
       <input type="checkbox" class="row-check" checked=${checked} aria-label=${`Select ${who}`}
         onChange=${(e) => toggleChecked(row.conversation, e.currentTarget.checked)} />
       <button type="button" class=${`row${unread ? ' unread' : ''}${selected ? ' selected' : ''}`}

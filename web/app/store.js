@@ -6,10 +6,12 @@ import { ApiError, createApi } from './api.js';
 import { emptyView, isFiltered, listParams, parseHash, toHash } from './filters.js';
 import { FOLDERS, compareRows, messageOrder, rowInFolder, rowTitle } from './format.js';
 import { batch, computed, signal } from './lib.js';
+import { allows, whyNot } from './rights.js';
 import { openEventStream } from './stream.js';
+import { appendRows, insertSorted } from './windowing.js';
 
 const TOKEN_KEY = 'msgcenter.token';
-const PAGE = 100;          // rows per list page
+const PAGE = 200;          // rows per list page (the windowed list asks for the next near its end)
 const COUNTS_EVERY_MS = 1500;
 const PRESENCE_EVERY_MS = 10000;  // refreshes well within the server's 30 s ttl
 const REPLYING_EVERY_MS = 5000;
@@ -36,7 +38,12 @@ export const knownStaff = signal(new Set()); // staff ids seen (assignees, autho
 export const me = signal(null);            // GET /v1/me: {staff, name, rights, settings, business}
 export const staffNames = signal(new Map()); // GET /v1/staff: id -> name
 export const presence = signal(new Map()); // conversation -> Map(staff -> {name, state, until})
+export const alerts = signal([]);          // this staff member's unacknowledged alerts, newest first
 export const may = (right) => !me.value || me.value.rights.includes(right);
+/// Whether the signed-in staff member may do `what` (an action or a feature of app/rights.js),
+/// and why not: everything is offered until GET /v1/me answers (the server decides then).
+export const allowed = (what) => allows(me.value?.rights ?? null, what);
+export const refusal = (what) => whyNot(me.value?.rights ?? null, what);
 
 export const title = computed(() => {
   const n = badge.value.unread_conversations;
@@ -88,6 +95,7 @@ export function signOut(reason = '') {
     counts.value = {};
     me.value = null;
     presence.value = new Map();
+    alerts.value = [];
     checked.value = new Set();
     selected.value = null;
     thread.value = null;
@@ -120,7 +128,7 @@ export function reloadAll() {
   if (reloading) return reloading;
   reloading = (async () => {
     try {
-      await Promise.all([loadList(), loadBadge(), loadCounts(), loadFrame(), selected.value ? loadThread(selected.value, false) : null]);
+      await Promise.all([loadList(), loadBadge(), loadCounts(), loadFrame(), loadAlerts(), selected.value ? loadThread(selected.value, false) : null]);
     } finally {
       reloading = null;
       const later = queued;
@@ -146,6 +154,25 @@ async function loadFrame() {
   }
 }
 
+/// The staff member's alerts (GET /v1/alerts): the spec sends them to a conversation's
+/// owners (or whoever can see it), never to a staff member who muted it.
+async function loadAlerts() {
+  try {
+    const r = await api.alerts({ limit: 50 });
+    alerts.value = r.alerts.filter((a) => !a.acked);
+  } catch {
+    // the next alert event brings them
+  }
+}
+
+/// Acknowledges alerts (all of a conversation's, or one): gone at once, sent to the server.
+export function ackAlerts(match) {
+  const gone = alerts.value.filter(match);
+  if (!gone.length) return;
+  alerts.value = alerts.value.filter((a) => !match(a));
+  for (const a of gone) api.ackAlert(a.alert).catch(() => {});
+}
+
 async function loadBadge() {
   try {
     const b = await api.badge();
@@ -165,7 +192,7 @@ export async function loadList({ more = false } = {}) {
     noteStaff(page.rows.map((r) => r.assignee));
     batch(() => {
       const got = page.rows.filter((r) => !hiding.value.has(r.conversation));
-      rows.value = more ? mergeRows(rows.value, got, order()) : got;
+      rows.value = more ? appendRows(rows.value, got) : got;
       cursor.value = page.cursor;
       listState.value = 'idle';
     });
@@ -175,11 +202,6 @@ export async function loadList({ more = false } = {}) {
   }
 }
 
-function mergeRows(have, extra, cmp) {
-  const byId = new Map(have.map((r) => [r.conversation, r]));
-  for (const r of extra) byId.set(r.conversation, r);
-  return [...byId.values()].sort(cmp);
-}
 
 /// The list's order: pinned first only in the unfiltered inbox (spec).
 const order = () => compareRows(folder.value, filtered.value);
@@ -486,6 +508,10 @@ export function applyEvent(ev) {
     case 'presence':
       if (ev.presence) applyPresence(ev.presence);
       break;
+    case 'alert':
+      if (ev.alert && !ev.alert.acked && !alerts.value.some((a) => a.alert === ev.alert.alert))
+        alerts.value = [ev.alert, ...alerts.value];
+      break;
     default:
       break;
   }
@@ -505,13 +531,13 @@ export function applyRow(row) {
     // The page cannot tell whether the row matches the filters or the search: a row
     // already listed stays (unless its folder or pin now excludes it), another one comes
     // with a reload of the first page.
-    if (had && rowInFolder(row, v.folder, { filtered: filtered.value, searching })) next = [...others, row].sort(order());
+    if (had && rowInFolder(row, v.folder, { filtered: filtered.value, searching })) next = insertSorted(others, row, order());
     else if (!had) scheduleList();
   } else if (rowInFolder(row, v.folder)) {
     // Below the last loaded row of a longer list, the row comes with the next page.
     const last = others[others.length - 1];
     const beyond = cursor.value !== null && last && order()(row, last) > 0;
-    if (!beyond) next = [...others, row].sort(order());
+    if (!beyond) next = insertSorted(others, row, order());
   }
   rows.value = next;
   noteStaff([row.assignee]);

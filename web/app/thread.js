@@ -6,13 +6,14 @@ import { Composer } from './composer.js';
 import { ContactPanel } from './contact.js';
 import { STATUS_TEXT, displayPhone, fullTime, rowTitle } from './format.js';
 import { html, useEffect, useRef, useState } from './lib.js';
+import { focusConversation } from './list.js';
 import * as s from './store.js';
 
 /// Back to the list, focus on the row that was open.
 export function backToList() {
   const id = s.selected.value;
   s.closeConversation();
-  requestAnimationFrame(() => document.querySelector(`button.row[data-conversation="${id}"]`)?.focus());
+  focusConversation(id);
 }
 
 export function ThreadPane() {
@@ -37,6 +38,7 @@ export function ThreadPane() {
             <p class="muted">${row && displayPhone(row.phone)}${t.contact ? ` · ${t.contact.kind}` : row && !row.contact ? ' · not a contact' : ''}${row && row.assignee ? ` · assigned to ${row.assignee}` : ''}${row && row.muted ? ' · muted' : ''}${row && row.pinned ? ' · pinned' : ''}</p>
           </div>
           ${row && html`<${ActionMenu} row=${row} />`}
+          ${row && s.allowed('export') && html`<${ExportButton} row=${row} name=${name} />`}
           <button type="button" class="quiet" aria-expanded=${s.panel.value ? 'true' : 'false'} aria-controls="contact-panel"
             onClick=${() => (s.panel.value = !s.panel.value)}>Contact</button>
         </header>
@@ -68,6 +70,7 @@ export function ActionMenu({ row }) {
   }, [open]);
   const items = menuFor(row);
   const choose = (a) => {
+    if (!s.allowed(a)) return;  // disabled: its reason is in the item
     setOpen(false);
     if (a === 'assign') setAssigning(true);
     else {
@@ -95,14 +98,43 @@ export function ActionMenu({ row }) {
         aria-controls="action-menu" onClick=${() => setOpen(!open)}
         onKeyDown=${(e) => e.key === 'ArrowDown' && (e.preventDefault(), setOpen(true))}>Actions</button>
       ${open && html`<ul id="action-menu" class="menu" role="menu" aria-label="Conversation actions" ref=${menu} onKeyDown=${onKeyDown}>
-        ${items.map((a) => html`<li role="none"><button type="button" role="menuitem" tabindex="-1" data-action=${a}
-          onClick=${() => choose(a)}>${ACTIONS[a].label}<kbd aria-hidden="true">${ACTIONS[a].key}</kbd></button></li>`)}
+        ${items.map((a) => {
+          const why = s.refusal(a);
+          return html`<li role="none"><button type="button" role="menuitem" tabindex="-1" data-action=${a}
+            aria-disabled=${why ? 'true' : undefined} class=${why ? 'not-allowed' : undefined}
+            onClick=${() => choose(a)}><span class="item-label">${ACTIONS[a].label}${why && html`<span class="why">${why}</span>`}</span><kbd aria-hidden="true">${ACTIONS[a].key}</kbd></button></li>`;
+        })}
       </ul>`}
       ${assigning && html`<${AssignDialog} row=${row} close=${() => {
         setAssigning(false);
         button.current?.focus();
       }} />`}
     </div>`;
+}
+
+/// The conversation as CSV (GET /v1/conversations/{id}/export.csv, right `export`): read with
+/// the bearer header and saved through a blob link (a plain link could not send the token).
+function ExportButton({ row, name }) {
+  const [state, setState] = useState('');
+  const run = async () => {
+    setState('Exporting…');
+    try {
+      const csv = await s.api.exportCsv(row.conversation);
+      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `${name.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '') || row.conversation}.csv`;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      setState('');
+    } catch (e) {
+      setState(`Not exported: ${e.message}`);
+    }
+  };
+  return html`<button type="button" class="quiet" onClick=${run} title="Download this conversation as CSV">Export</button>
+    ${state && html`<span class="muted export-state" role="status">${state}</span>`}`;
 }
 
 /// Colleagues in this conversation now ("Ana is viewing", "Ana is replying"): presence

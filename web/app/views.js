@@ -4,6 +4,7 @@
 import { HelpDialog, helpOpen, onGlobalKey } from './keys.js';
 import { html, useEffect, useRef, useState } from './lib.js';
 import { ListPane, StaffList } from './list.js';
+import { rowTitle, shortTime } from './format.js';
 import * as s from './store.js';
 import { ThreadPane } from './thread.js';
 import { dismissNotice, notice, undoNotice } from './toasts.js';
@@ -51,6 +52,7 @@ function Inbox() {
       <header class="topbar">
         <h1>msgcenter</h1>
         <${Badge} />
+        <${Alerts} />
         <${LiveStatus} />
         <button class="quiet" type="button" onClick=${() => (helpOpen.value = true)} aria-keyshortcuts="?">Shortcuts</button>
         <button class="quiet" type="button" onClick=${() => s.signOut()}>Sign out</button>
@@ -72,6 +74,39 @@ function Badge() {
   return html`<span class=${`badge${b.unread_conversations ? '' : ' zero'}`} role="status" aria-label=${text} title=${text}
     data-testid="badge">${b.unread_conversations}</span>`;
 }
+
+/// The alerts meant for this staff member (a new text in a conversation they own, an
+/// assignment): a button with their number opens the list; choosing one opens its
+/// conversation and acknowledges its alerts.
+function Alerts() {
+  const [open, setOpen] = useState(false);
+  const list = s.alerts.value;
+  const n = list.length;
+  const rowName = (id) => {
+    const r = s.rows.value.find((x) => x.conversation === id);
+    return r ? rowTitle(r) : id;
+  };
+  const choose = (a) => {
+    setOpen(false);
+    s.ackAlerts((x) => x.conversation === a.conversation);
+    s.openConversation(a.conversation);
+  };
+  return html`
+    <div class="alerts-wrap">
+      <button type="button" class=${`quiet alerts${n ? ' has-alerts' : ''}`} data-testid="alerts" aria-expanded=${open ? 'true' : 'false'}
+        aria-controls="alert-list" onClick=${() => setOpen(!open)}>Alerts <span class="count">${n}</span></button>
+      ${open && html`<div id="alert-list" class="alert-list" role="region" aria-label="Alerts"
+        onKeyDown=${(e) => e.key === 'Escape' && (e.stopPropagation(), setOpen(false))}>
+        ${n ? html`<ul>${list.map((a) => html`<li>
+          <button type="button" class="quiet" onClick=${() => choose(a)}>${ALERT_TEXT[a.kind] ?? a.kind}: ${rowName(a.conversation)}
+            <span class="muted"> · ${shortTime(a.at)}</span></button></li>`)}</ul>
+          <button type="button" class="link" onClick=${() => (s.ackAlerts(() => true), setOpen(false))}>Acknowledge all</button>`
+          : html`<p class="muted">No alerts.</p>`}
+      </div>`}
+    </div>`;
+}
+
+const ALERT_TEXT = { message: 'New text', assigned: 'Assigned to you' };
 
 function LiveStatus() {
   const l = s.live.value;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -159,4 +159,55 @@ export async function adminOp(api, op) {
 export async function staffGet(api, token, path) {
   const res = await fetch(api + path, { headers: { Authorization: `Bearer ${token}` } });
   return res.json();
+}
+
+/// Stops a `msgcenter serve` started by startServer (SIGTERM: a graceful stop); resolves
+/// with its exit code.
+export async function stopServer(child) {
+  if (!child || child.exitCode !== null) return child?.exitCode ?? null;
+  const exited = new Promise((ok) => child.on('exit', ok));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+/// A new browser context signed in as `who` with `token`, on the live list. Console errors,
+/// page errors and requests to another origin go to `problems`; CSP violations to
+/// window.__csp.
+export async function signedInPage(browser, api, who, token, problems,
+  { viewport = { width: 1280, height: 800 }, hasTouch = false, acceptDownloads = false, rows = true, onPage = null } = {}) {
+  const context = await browser.newContext({ viewport, hasTouch, acceptDownloads });
+  context.setDefaultTimeout(8000);
+  await context.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const page = await context.newPage();
+  page.on('console', (m) => m.type() === 'error' && problems.push(`${who} console: ${m.text()} ${m.location().url}`));
+  page.on('pageerror', (e) => problems.push(`${who} page error: ${e.message}`));
+  page.on('request', (r) => !r.url().startsWith(`${api}/`) && problems.push(`${who} request to another origin: ${r.url()}`));
+  onPage?.(page);
+  await page.goto(`${api}/`);
+  await page.getByLabel('Staff token').fill(token);
+  await page.getByLabel('Staff token').press('Enter');
+  await page.getByTestId('live').filter({ hasText: 'Live' }).waitFor();
+  if (rows) await page.locator('button.row').first().waitFor();
+  return page;
+}
+
+let axeSource = null;
+
+/// axe-core (from node_modules) in the page: no serious or critical WCAG 2.2 AA violation.
+export async function axeCheck(page, where) {
+  axeSource ??= readFileSync(join(web, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], `axe (${where})`);
+}
+
+/// `msgcenter serve --demo` and a headless chromium: {child, url, tokens, printed, browser}.
+export async function startServerAndBrowser(msgcenter, chromium) {
+  const started = await startServer(msgcenter);
+  return { ...started, browser: await chromium.launch({ executablePath: chromiumPath, headless: true }) };
 }
