@@ -117,7 +117,6 @@ struct message_center::impl {
   /// Long-lived actors that carry requests from outside the actor system (one per
   /// scheduler thread, taken in turn): no actor spawned and no thread started per call.
   std::vector<caf::actor> callers;
-  std::atomic<std::size_t> next_caller{0};
 
   void start_shards() {
     for (unsigned i = 0; i < opts.shards; ++i)
@@ -170,7 +169,10 @@ struct message_center::impl {
               },
               *args);
         }};
-    auto k = next_caller.fetch_add(1, std::memory_order_relaxed) % callers.size();
+    // One caller per target: requests to a shard leave in the order they were made (CAF
+    // keeps the order of one sender's messages only), so two batches of webhooks read in
+    // order on one connection are applied in that order.
+    auto k = static_cast<std::size_t>(target.id()) % callers.size();
     caf::anon_send(callers[k], std::move(job));
   }
 
