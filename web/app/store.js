@@ -87,6 +87,11 @@ export async function signIn(value) {
 export function signOut(reason = '') {
   stream?.stop();
   stream = null;
+  // Nothing scheduled before signing out may ask the server afterwards.
+  clearTimeout(countsTimer);
+  countsTimer = null;
+  clearTimeout(listTimer);
+  listTimer = null;
   sessionStorage.removeItem(TOKEN_KEY);
   batch(() => {
     token.value = '';
@@ -215,6 +220,7 @@ export function noteStaff(ids) {
 
 /// Exact counts of every folder tab with the view's search and filters (GET /v1/counts).
 export async function loadCounts() {
+  if (!token.value) return;  // signed out meanwhile
   lastCounts = Date.now();
   const { folder: _f, ...params } = listParams(view.value);
   try {
