@@ -19,6 +19,7 @@ packages=(
   libxxhash-dev         # XXH3 fingerprints (provider ids, keys)
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
   libboost-dev libssl-dev openssl  # msgcenter serve: Boost.Beast/Asio HTTP, HMAC/SHA-256/TLS
+  etcd-server           # cluster coordination (cluster/, docs/cluster.md); its tests start a real etcd
   chromium fonts-dejavu-core  # the staff web page's browser test (web/tests/inbox.spec.mjs)
 )
 # The staff web page (web/, docs/web.md): node and npm install its libraries. A machine
