@@ -7,6 +7,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "msgcenter/actors/message_types.hpp"
 #include "msgcenter/actors/shard.hpp"
@@ -115,13 +116,20 @@ struct message_center::impl {
   }
 
   /// Long-lived actors that carry requests from outside the actor system (one per
-  /// scheduler thread, taken in turn): no actor spawned and no thread started per call.
+  /// scheduler thread): no actor spawned and no thread started per call.
   std::vector<caf::actor> callers;
+  /// Which caller carries the requests to each shard (shard i -> caller i mod callers),
+  /// fixed once the shards exist: requests to a shard leave in the order they were made
+  /// (CAF keeps the order of one sender's messages only), so two batches of webhooks read
+  /// in order on one connection are applied in that order.
+  std::unordered_map<caf::actor_id, std::size_t> caller_of_shard;
 
   void start_shards() {
-    for (unsigned i = 0; i < opts.shards; ++i)
+    for (unsigned i = 0; i < opts.shards; ++i) {
       shards.push_back(
           actors::spawn_shard(sys, opts.outbound, journal, media_rules{opts.allow_http_media}));
+      caller_of_shard[shards.back().id()] = i % std::max(1u, opts.threads);
+    }
   }
 
   caf::actor shard_for(const std::string& business) const {
@@ -169,10 +177,8 @@ struct message_center::impl {
               },
               *args);
         }};
-    // One caller per target: requests to a shard leave in the order they were made (CAF
-    // keeps the order of one sender's messages only), so two batches of webhooks read in
-    // order on one connection are applied in that order.
-    auto k = static_cast<std::size_t>(target.id()) % callers.size();
+    auto it = caller_of_shard.find(target.id());
+    auto k = (it != caller_of_shard.end() ? it->second : target.id()) % callers.size();
     caf::anon_send(callers[k], std::move(job));
   }
 
