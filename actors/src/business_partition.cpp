@@ -1728,9 +1728,14 @@ result<history_reply> business_partition::contact_history(const op_context& ctx,
   history_reply out;
   for (auto* conv : matched) {
     const auto& ms = conv->state.messages();
+    // Start below the cursor by binary search, so a deep page costs no more than the first.
+    auto end = !bound ? ms.end()
+                      : std::lower_bound(ms.begin(), ms.end(), *bound,
+                                         [](const message& m, const position& b) {
+                                           return position{m.at, m.id} < b;
+                                         });
     std::size_t taken = 0;
-    for (auto it = ms.rbegin(); it != ms.rend() && taken <= req.limit; ++it) {
-      if (bound && position{it->at, it->id} >= *bound) continue;
+    for (auto it = std::make_reverse_iterator(end); it != ms.rend() && taken <= req.limit; ++it) {
       if (!it->visible()) continue;
       out.messages.push_back(*it);
       ++taken;
