@@ -211,3 +211,11 @@ export async function startServerAndBrowser(msgcenter, chromium) {
   const started = await startServer(msgcenter);
   return { ...started, browser: await chromium.launch({ executablePath: chromiumPath, headless: true }) };
 }
+
+/// The names listed once the list shows `expected` (or, when it never does, what it shows
+/// after 5 s): a list being replaced is briefly empty, so an immediate read can race it.
+export async function settledNames(page, expected) {
+  const shown = (e) => JSON.stringify([...document.querySelectorAll('button.row .who')].map((x) => x.textContent)) === JSON.stringify(e);
+  await page.waitForFunction(shown, expected, { timeout: 5000 }).catch(() => {});
+  return page.locator('button.row .who').allTextContents();
+}
