@@ -153,8 +153,7 @@ std::vector<std::string> business_partition::owners(const conversation_entity& c
 
 conversation_id business_partition::conversation_for(const std::string& number,
                                                      const std::string& phone, millis at) {
-  auto key = std::make_pair(number, phone);
-  if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
+  if (auto known = by_key_.find(number, phone)) return *known;
   auto id = next_conversation_++;
   auto* num = dir_->find_number(number);
   auto c = std::make_unique<conversation_entity>(
@@ -164,7 +163,7 @@ conversation_id business_partition::conversation_for(const std::string& number,
     c->state.link(match->card());
     c->contact = match->id;
   }
-  by_key_.emplace(key, id);
+  by_key_.emplace(number, phone, id);
   by_phone_.emplace(phone, id);
   conv_order_.push_back(id);
   convs_.emplace(id, std::move(c));
@@ -198,7 +197,7 @@ void business_partition::restore(const persistence::recovered_business& saved) {
     }
     auto e = std::make_unique<conversation_entity>(conversation_state(c.image, std::move(msgs)));
     e->contact = c.image.contact ? c.image.contact->id : "";
-    by_key_.emplace(std::make_pair(c.image.number, c.image.phone), id);
+    by_key_.emplace(c.image.number, c.image.phone, id);
     by_phone_.emplace(c.image.phone, id);
     conv_order_.push_back(id);
     index_.place(e->state, owners(*e));
@@ -562,9 +561,16 @@ void business_partition::inbound(const op_context& ctx, inbound_batch& batch,
   std::vector<std::pair<std::size_t, std::pair<conversation_id, message_id>>> duplicates;
   const auto& dir = *dir_;
   begin_records();
+  // A batch is mostly texts to one number: its normalization is looked up once.
+  const std::string* last_to_raw = nullptr;
+  result<std::string> last_to = fail<std::string>(errc::invalid_argument, "no number yet");
   for (std::size_t i = 0; i < batch.items.size(); ++i) {
     auto& item = batch.items[i];
-    auto to = normalized_phone(item.to);
+    if (!last_to_raw || *last_to_raw != item.to) {
+      last_to = normalized_phone(item.to);
+      last_to_raw = &item.to;
+    }
+    const auto& to = last_to;
     if (!to || !dir.find_number(*to)) {
       (*out)[i] = fail<inbound_reply>(errc::not_found, "`to` is not a number of this business");
       continue;
@@ -591,8 +597,10 @@ void business_partition::inbound(const op_context& ctx, inbound_batch& batch,
     millis at = item.at ? *item.at : op_time(ctx);
     auto conv = conversation_for(*to, *from, at);
     auto m = new_message(direction::in, message_kind::manual, item.body, item.media, at);
-    m.provider_id = item.provider_id;
-    if (!m.provider_id.empty()) providers_[m.provider_id] = {conv, m.id};
+    if (!item.provider_id.empty()) {
+      m.provider_id = std::move(item.provider_id);  // the batch item is not read again
+      providers_.emplace(m.provider_id, std::make_pair(conv, m.id));
+    }
     auto& group = groups[conv];
     group.emplace_back(i, std::move(m));
     stored_items.push_back(i);
@@ -901,8 +909,8 @@ caf::result<result<send_reply>> business_partition::send(const op_context& ctx, 
     const auto* info = dir.find_number(number);
     if (auto ok = may_use_number(*staff, info ? *info : number_info{number, ""}); !ok)
       return refuse(ok.error());
-    if (auto key = by_key_.find(std::make_pair(number, phone)); key != by_key_.end())
-      if (auto ok = may_send_into(index_.access_for(*staff, key->second, dir)); !ok)
+    if (auto known = by_key_.find(number, phone))
+      if (auto ok = may_send_into(index_.access_for(*staff, *known, dir)); !ok)
         return refuse(ok.error());
   }
   send_to(ctx, req, number, phone, author, rp);
@@ -928,8 +936,7 @@ void business_partition::send_to(const op_context& ctx, const send_request& req,
     template_vars vars;
     vars.business_name = dir.name;
     std::string linked;
-    if (auto key = by_key_.find(std::make_pair(number, phone)); key != by_key_.end())
-      linked = convs_.at(key->second)->contact;
+    if (auto known = by_key_.find(number, phone)) linked = convs_.at(*known)->contact;
     const contact* c = template_contact(contacts_, req.contact, linked, phone);
     if (c) {
       vars.first_name = c->first_name;

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "msgcenter/actors/conversation_keys.hpp"
 #include "msgcenter/actors/durability.hpp"
 #include "msgcenter/actors/entities.hpp"
 #include "msgcenter/actors/shard.hpp"
@@ -171,7 +172,7 @@ class business_partition {
   contact_book contacts_;
   consent_book consent_;
   conversation_index index_;
-  absl::flat_hash_map<std::pair<std::string, std::string>, conversation_id> by_key_;
+  conversation_keys by_key_;
   absl::flat_hash_map<conversation_id, std::unique_ptr<conversation_entity>> convs_;
   std::vector<conversation_id> conv_order_;  ///< ids in creation order (export, history)
   std::multimap<std::string, conversation_id> by_phone_;
