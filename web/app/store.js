@@ -56,7 +56,19 @@ export const title = computed(() => {
 const drafts = createDrafts(typeof sessionStorage === 'undefined' ? null : sessionStorage);
 const draftOwner = () => (me.value ? { business: me.value.business?.business ?? '', staff: me.value.staff } : null);
 
-export const api = createApi({ token: () => token.value, onUnauthorized: () => signOut('Your session ended: sign in again.') });
+export const busy = signal(null);          // {until}: the server answered 429, the page waits
+let busyTimer = null;
+
+export const api = createApi({
+  token: () => token.value,
+  onUnauthorized: () => signOut('Your session ended: sign in again.'),
+  onBusy: (b) => {
+    busy.value = b;
+    // A refused write is not sent again: nothing may come through to say the wait is over.
+    clearTimeout(busyTimer);
+    busyTimer = b ? setTimeout(() => busy.value?.until === b.until && (busy.value = null), b.until - Date.now() + 2000) : null;
+  },
+});
 let stream = null;
 let reloading = null;      // the full reload in flight, if any
 let queued = [];           // events that arrived during it, applied after

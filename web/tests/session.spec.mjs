@@ -93,6 +93,69 @@ test('drafts: kept per conversation across switching and a reload; gone when sen
   await boxShows(maya, 'Olivia Park', '');
 });
 
+test('429: a calm notice; the read waits as told (Retry-After), then backs off 2 s, 4 s; no other read slips out meanwhile', async () => {
+  const { maya } = pages;
+  await open(maya, 'Noah Berg');
+  // The Unread tab's list is refused three times: first with Retry-After: 4, then without.
+  const tries = [];
+  const reads = [];  // every other GET of the API (not the event stream), with its time
+  const isUnreadList = (u) => u.pathname === '/v1/conversations' && u.searchParams.get('folder') === 'unread';
+  const onRequest = (r) => {
+    const u = new URL(r.url());
+    if (r.method() === 'GET' && u.pathname.startsWith('/v1/') && u.pathname !== '/v1/events' && !isUnreadList(u))
+      reads.push({ path: u.pathname, at: Date.now() });
+  };
+  maya.on('request', onRequest);
+  await maya.route((u) => isUnreadList(u), async (route) => {
+    tries.push(Date.now());
+    if (tries.length > 3) return route.continue();
+    await route.fulfill({
+      status: 429,
+      headers: tries.length === 1 ? { 'Retry-After': '4' } : {},
+      contentType: 'application/json',
+      body: JSON.stringify({ ok: false, error: { code: 'overloaded', message: 'rate limited' } }),
+    });
+  });
+  await maya.getByRole('tab', { name: /Unread/ }).click();
+  const notice = maya.getByTestId('busy');
+  await notice.getByText(/The server is busy: waiting \d s before asking again/).waitFor();
+  assert.equal(await notice.getAttribute('role'), 'status', 'a status, not an alert');
+  // A read the staff member asks for while the page waits (the contact panel's history)
+  // waits for the same gate.
+  const clicked = Date.now();
+  await maya.getByRole('button', { name: 'Contact' }).click();
+  await maya.waitForFunction(() => document.querySelector('[data-testid=busy]').textContent === '', null, { timeout: 20000 });
+  await maya.locator('button.row').first().waitFor();
+  const listed = (await staffGet(api, tokens.maya, '/v1/conversations?folder=unread')).rows.length;
+  await maya.waitForFunction((n) => document.querySelectorAll('button.row').length === n, listed);
+  maya.off('request', onRequest);
+  await maya.unroute(isUnreadList);
+
+  assert.equal(tries.length, 4, 'three refusals, one answer: no more');
+  const gaps = tries.slice(1).map((t, i) => t - tries[i]);
+  // One clock, but the test sees each request a little after the page sent it.
+  const slack = 100;
+  assert.ok(gaps[0] >= 4000 - slack && gaps[0] < 4000 + 4000, `as told: ${gaps}`);
+  assert.ok(gaps[1] >= 2000 - slack && gaps[1] < 2200 + 4000, `2 s: ${gaps}`);
+  assert.ok(gaps[2] >= 4000 - slack && gaps[2] < 4400 + 4000, `4 s: ${gaps}`);
+  const held = reads.filter((r) => r.at >= tries[0]);
+  assert.ok(held.some((r) => r.path.startsWith('/v1/contacts/')), `the panel asked: ${JSON.stringify(reads)}`);
+  // Reads held by the gate go out when it opens, with the list's retry (seen within a
+  // few ms of it, before or after): none in between.
+  const near = 250;
+  for (let i = 0; i < 3; i++) {
+    const during = held.filter((r) => r.at > tries[i] + near && r.at < tries[i + 1] - near);
+    assert.deepEqual(during, [], `nothing went out while it waited (refusal ${i + 1})`);
+  }
+  assert.ok(clicked < tries[1], 'the panel was opened during the first wait');
+  const history = held.find((r) => r.path.startsWith('/v1/contacts/'));
+  assert.ok(history.at >= tries[1] - near, `the panel's read waited for the gate: ${history.at - tries[1]} ms`);
+  assert.equal(await maya.getByText('The list cannot be loaded').count(), 0, 'no error: it only waited');
+});
+
 test('nothing threw or left the origin', () => {
-  assert.deepEqual(problems.filter((p) => !/401 \(Unauthorized\)/.test(p)), []);
+  // The browser logs each refused resource: the sign-out's 401s and the test's three 429s.
+  const refused = problems.filter((p) => /status of 429 .*folder=unread/.test(p));
+  assert.equal(refused.length, 3);
+  assert.deepEqual(problems.filter((p) => !/401 \(Unauthorized\)/.test(p) && !refused.includes(p)), []);
 });
