@@ -6,7 +6,8 @@
 //   node web/tests/session.spec.mjs [--msgcenter build/cli/msgcenter]   (77: no chromium)
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { prerequisites, signedInPage, staffGet, startServerAndBrowser, stopServer } from './harness.mjs';
+import * as harness from './harness.mjs';
+import { ADMIN_KEY, SPA_NUMBER, inbound, prerequisites, signedInPage, staffGet, startServerAndBrowser, stopServer } from './harness.mjs';
 
 const { msgcenter, chromium } = await prerequisites();
 
@@ -30,6 +31,11 @@ async function open(page, name) {
 const boxShows = (page, name, text) =>
   page.waitForFunction(([label, t]) => document.querySelector(`textarea[id=reply-body]`)?.value === t
     && document.querySelector('label[for=reply-body]')?.textContent === label, [`Reply to ${name}`, text]);
+const pageBadge = (page) => page.getByTestId('badge').textContent().then(Number);
+const waitBadge = (page, n) => page.waitForFunction((x) => Number(document.querySelector('[data-testid=badge]').textContent) === x, n);
+const serverBadge = async (who) => (await staffGet(api, tokens[who], '/v1/badge')).unread_conversations;
+const serverRow = (who, id) => harness.serverRow(api, tokens[who], id);
+const serverSays = (who, id, check, what) => harness.serverSays(api, tokens[who], id, check, what);
 const draftKeys = (page) => page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('msgcenter.draft.')));
 
 before(async () => {
@@ -151,6 +157,53 @@ test('429: a calm notice; the read waits as told (Retry-After), then backs off 2
   const history = held.find((r) => r.path.startsWith('/v1/contacts/'));
   assert.ok(history.at >= tries[1] - near, `the panel's read waited for the gate: ${history.at - tries[1]} ms`);
   assert.equal(await maya.getByText('The list cannot be loaded').count(), 0, 'no error: it only waited');
+});
+
+test('read mode in the thread header; per_staff: Maya opening Mia reads it for her only, Ana\'s stays unread until she opens it', async () => {
+  const { maya } = pages;
+  await maya.locator('#tab-inbox').click();
+  await maya.locator('#tab-inbox[aria-selected=true]').waitFor();
+  await open(maya, 'Noah Berg');
+  await maya.locator('[data-testid=read-mode][data-mode=shared]', { hasText: 'Read status: shared' }).waitFor();
+
+  const res = await fetch(`${api}/v1/admin/businesses/lotus`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      name: 'Lotus Day Spa', region: 'US', default_number: SPA_NUMBER,
+      settings: { read_status: 'per_staff', timezone: 'America/New_York', twilio_account_sid: 'ACdemo00000000000000000000000000', twilio_auth_token: 'demo-auth-token' },
+    }),
+  });
+  assert.equal((await res.json()).ok, true);
+  assert.equal((await staffGet(api, tokens.maya, '/v1/me')).settings.read_status, 'per_staff');
+  assert.equal((await serverRow('maya', 'c7')).folder, 'unread', 'Mia is unread for Maya');
+  assert.equal((await serverRow('ana', 'c7')).folder, 'unread', 'and for Ana');
+
+  await maya.reload();  // the page learns the modes at its full load (GET /v1/me)
+  await maya.getByTestId('live').filter({ hasText: 'Live' }).waitFor();
+  const ana = await signIn('ana');
+  pages.ana = ana;
+  const anaBefore = await serverBadge('ana');
+  await waitBadge(ana, anaBefore);
+
+  await open(maya, 'Mia Lopez');
+  await maya.locator('[data-testid=read-mode][data-mode=per_staff]', { hasText: 'Read status: your own' }).waitFor();
+  await serverSays('maya', 'c7', (r) => r.folder !== 'unread', 'read for Maya');
+  // Maya's read is done on the server: Ana's point did not move.
+  assert.equal((await serverRow('ana', 'c7')).folder, 'unread', 'still unread for Ana');
+  assert.equal(await serverBadge('ana'), anaBefore, 'Ana\'s badge on the server');
+  // A later text from Noah reaches Ana's page after anything Maya's read would have sent
+  // her: her badge rises by exactly one (his), and Mia's row is still unread.
+  await inbound(api, '+12025550143', 'Is the sauna open on Sunday?');
+  await waitBadge(ana, anaBefore + 1);
+  assert.equal(await rowIn(ana, 'Mia Lopez').evaluate((b) => b.classList.contains('unread')), true, 'Mia unread on Ana\'s page');
+  assert.equal(await pageBadge(ana), await serverBadge('ana'));
+
+  // Ana opens it herself: read for her now, on the server and on her page.
+  await open(ana, 'Mia Lopez');
+  await ana.locator('[data-testid=read-mode][data-mode=per_staff]').waitFor();
+  await serverSays('ana', 'c7', (r) => r.folder !== 'unread', 'read for Ana');
+  await waitBadge(ana, anaBefore);
 });
 
 test('nothing threw or left the origin', () => {
