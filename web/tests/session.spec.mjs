@@ -186,6 +186,11 @@ test('read mode in the thread header; per_staff: Maya opening Mia reads it for h
   const anaBefore = await serverBadge('ana');
   await waitBadge(ana, anaBefore);
 
+  // Peeking says whose unread it keeps.
+  await rowIn(maya, 'Fresh Towels Co').click({ modifiers: ['Shift'] });
+  await maya.locator('p.peek', { hasText: 'Peeking: not marked read (still unread for you).' }).waitFor();
+  assert.equal((await serverRow('maya', 'c6')).folder, 'unread', 'peeking read nothing');
+
   await open(maya, 'Mia Lopez');
   await maya.locator('[data-testid=read-mode][data-mode=per_staff]', { hasText: 'Read status: your own' }).waitFor();
   await serverSays('maya', 'c7', (r) => r.folder !== 'unread', 'read for Maya');
