@@ -1,4 +1,7 @@
 // The REST API of msgcenter serve (docs/api.md), called with the staff member's bearer token.
+// A 429 closes the page's gate (app/backoff.js): nothing goes out until the wait is over,
+// and a read is sent again then; a write is not (its answer says it was not done).
+import { MAX_RETRIES, createGate, retryDelay } from './backoff.js';
 
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -8,24 +11,43 @@ export class ApiError extends Error {
   }
 }
 
-/// token(): the bearer token; onUnauthorized(): called on any 401 (a revoked token).
-export function createApi({ token, onUnauthorized = () => {}, fetch: fetchFn } = {}) {
+/// token(): the bearer token; onUnauthorized(): called on any 401 (a revoked token);
+/// onBusy({until} | null): the server asked the page to wait (429), or the wait is over.
+export function createApi({ token, onUnauthorized = () => {}, onBusy = () => {}, fetch: fetchFn, gate: given } = {}) {
   const doFetch = fetchFn ?? globalThis.fetch.bind(globalThis);
+  const gate = given ?? createGate({ onChange: onBusy });
+
+  async function send(method, path, body, raw) {
+    const bearer = token();
+    const headers = { Authorization: `Bearer ${bearer}`, Accept: raw ? 'text/csv' : 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    for (let attempt = 0; ; attempt++) {
+      await gate.wait();
+      // Signed out (or in as someone else) while it waited: it is no one's request now.
+      if (token() !== bearer) throw new ApiError(0, 'cancelled', 'Signed out.');
+      let res;
+      try {
+        res = await doFetch(path, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          cache: 'no-store',
+        });
+      } catch {
+        throw new ApiError(0, 'unavailable', 'The server cannot be reached.');
+      }
+      if (res.status !== 429) {
+        gate.passed();
+        return res;
+      }
+      gate.hold(retryDelay(res.headers.get('Retry-After'), attempt));
+      if (method !== 'GET' || attempt >= MAX_RETRIES) return res;
+      await res.text().catch(() => '');  // read to its end: the connection is reused
+    }
+  }
 
   async function call(method, path, body, { raw = false } = {}) {
-    const headers = { Authorization: `Bearer ${token()}`, Accept: raw ? 'text/csv' : 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    let res;
-    try {
-      res = await doFetch(path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        cache: 'no-store',
-      });
-    } catch {
-      throw new ApiError(0, 'unavailable', 'The server cannot be reached.');
-    }
+    const res = await send(method, path, body, raw);
     if (raw) {
       if (res.status === 401) onUnauthorized();
       if (res.ok) return res.text();

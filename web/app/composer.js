@@ -39,12 +39,20 @@ export function Composer({ name }) {
   const id = s.selected.value;
   const area = useRef(null);
   const fileInput = useRef(null);
+  const shownFor = useRef(null);
+  const owner = s.me.value?.staff ?? '';
   useEffect(() => {
-    setBody('');
+    // Another conversation: its kept draft (app/drafts.js). The owner known only now (GET
+    // /v1/me answered after the thread opened): the draft, unless something was typed.
+    const fresh = shownFor.current !== id;
+    shownFor.current = id;
+    const saved = s.savedDraft(id);
+    setBody((b) => (fresh ? saved : b || saved));
+    if (!fresh) return;
     setTemplate(null);
     setFiles([]);
     setFileError('');
-  }, [id]);
+  }, [id, owner]);
   useEffect(() => {
     const onTemplates = () => setPicking(true);
     window.addEventListener('msgcenter:templates', onTemplates);
@@ -96,6 +104,7 @@ export function Composer({ name }) {
           <p class="tpl-text">${preview ? preview.text : 'The server fills this template when it is sent.'}</p>
           <button type="button" class="link" onClick=${() => {
             setBody(preview ? preview.text : '');
+            s.noteDraft(preview ? preview.text : '');
             setTemplate(null);
             requestAnimationFrame(() => area.current?.focus());
           }}>Edit as text</button>

@@ -3,6 +3,7 @@
 // replies, and the live events that keep all of it current without reloading. Actions on
 // conversations are in app/acting.js, the composer's sending in app/composer.js.
 import { ApiError, createApi } from './api.js';
+import { createDrafts } from './drafts.js';
 import { emptyView, isFiltered, listParams, parseHash, toHash } from './filters.js';
 import { FOLDERS, compareRows, messageOrder, rowInFolder, rowTitle } from './format.js';
 import { batch, computed, signal } from './lib.js';
@@ -51,7 +52,23 @@ export const title = computed(() => {
   return `${n > 0 ? `(${n}) ` : ''}${label} · msgcenter`;
 });
 
-export const api = createApi({ token: () => token.value, onUnauthorized: () => signOut('Your session ended: sign in again.') });
+/// Reply drafts of this tab (app/drafts.js), by business and staff member once GET /v1/me answered.
+const drafts = createDrafts(typeof sessionStorage === 'undefined' ? null : sessionStorage);
+const draftOwner = () => (me.value ? { business: me.value.business?.business ?? '', staff: me.value.staff } : null);
+
+export const busy = signal(null);          // {until}: the server answered 429, the page waits
+let busyTimer = null;
+
+export const api = createApi({
+  token: () => token.value,
+  onUnauthorized: () => signOut('Your session ended: sign in again.'),
+  onBusy: (b) => {
+    busy.value = b;
+    // A refused write is not sent again: nothing may come through to say the wait is over.
+    clearTimeout(busyTimer);
+    busyTimer = b ? setTimeout(() => busy.value?.until === b.until && (busy.value = null), b.until - Date.now() + 2000) : null;
+  },
+});
 let stream = null;
 let reloading = null;      // the full reload in flight, if any
 let queued = [];           // events that arrived during it, applied after
@@ -93,6 +110,7 @@ export function signOut(reason = '') {
   clearTimeout(listTimer);
   listTimer = null;
   sessionStorage.removeItem(TOKEN_KEY);
+  drafts.clearAll();
   batch(() => {
     token.value = '';
     signInError.value = reason;
@@ -356,17 +374,28 @@ const lastMessageId = () => {
 };
 
 /// The composer's text changed: the first keystroke fixes what the draft is based on, and
-/// colleagues see "replying" (throttled).
+/// colleagues see "replying" (throttled). The text is kept for this tab (app/drafts.js).
 export function noteDraft(text) {
   const id = selected.value;
   if (!id) return;
   if (draft.conversation !== id) draft = { conversation: id, base: undefined, ref: null };
   if (!text) {
     draft.base = undefined;
+    drafts.clear(draftOwner(), id);
     return;
   }
   if (draft.base === undefined) draft.base = lastMessageId();
+  drafts.save(draftOwner(), id, text, draft.base);
   sayPresence(id, 'replying');
+}
+
+/// The kept draft of the open conversation ('' if none). A restored draft keeps what it
+/// was based on: messages that came while it waited still hold it (the send guard).
+export function savedDraft(id = selected.value) {
+  const d = drafts.load(draftOwner(), id);
+  if (!d) return '';
+  if (draft.conversation !== id || draft.base === undefined) draft = { conversation: id, base: d.base, ref: draft.conversation === id ? draft.ref : null };
+  return d.text;
 }
 
 const newRef = () =>
@@ -390,6 +419,7 @@ export async function sendReply({ body = '', template = '', media = [] } = {}) {
     if (media.length) req.media = media;
     const res = await api.send(req);
     draft = { conversation: id, base: undefined, ref: null };
+    drafts.clear(draftOwner(), id);
     if (selected.value === id && thread.value)
       thread.value = { ...thread.value, messages: upsertMessage(thread.value.messages, res.message) };
     sendState.value = { sending: false, error: '' };

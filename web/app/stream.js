@@ -2,6 +2,7 @@
 // resumed with Last-Event-ID after any disconnect, reconnecting with capped exponential
 // backoff and jitter. A stream that stays silent for longer than three heartbeats (the
 // server sends one every 15 s) is taken for dead and reopened.
+import { parseRetryAfter } from './backoff.js';
 import { ResumePoint, SseParser } from './sse.js';
 
 /// opts: token() -> string; onEvent(event object, verdict); onReset(reason): refetch
@@ -23,6 +24,7 @@ export function openEventStream(opts) {
   let retryTimer = null;
   let failures = 0;
   let connecting = false;
+  let toldMs = 0;  // a 429's Retry-After: the next reconnect waits at least this
 
   function status(state, extra = {}) {
     opts.onStatus?.({ state, ...extra });
@@ -51,6 +53,7 @@ export function openEventStream(opts) {
         opts.onUnauthorized?.();
         return;
       }
+      if (res.status === 429) toldMs = parseRetryAfter(res.headers.get('Retry-After')) ?? 0;
       if (!res.ok || !res.body) throw new Error(`event stream: HTTP ${res.status}`);
       const parser = new SseParser({
         onComment(text) {
@@ -110,7 +113,8 @@ export function openEventStream(opts) {
   function schedule() {
     const ceiling = Math.min(maxDelay, minDelay * 2 ** failures);
     failures++;
-    const delay = Math.round(ceiling / 2 + random() * (ceiling / 2));
+    const delay = Math.max(toldMs, Math.round(ceiling / 2 + random() * (ceiling / 2)));
+    toldMs = 0;
     status('waiting', { retryInMs: delay });
     retryTimer = setTimer(connect, delay);
   }

@@ -21,6 +21,7 @@ export function ThreadPane() {
   if (!t) return html`<section class="thread empty" aria-label="Conversation"><p class="placeholder">Choose a conversation.</p></section>`;
   const row = t.row;
   const name = row ? rowTitle(row) : '';
+  const perStaff = s.me.value?.settings?.read_status === 'per_staff';
   const onKeyDown = (e) => {
     if (e.key === 'Escape' && !e.defaultPrevented) {
       e.preventDefault();
@@ -36,6 +37,7 @@ export function ThreadPane() {
           <div class="thread-who">
             <h2 id="thread-title" tabindex="-1">${name}</h2>
             <p class="muted">${row && displayPhone(row.phone)}${t.contact ? ` · ${t.contact.kind}` : row && !row.contact ? ' · not a contact' : ''}${row && row.assignee ? ` · assigned to ${row.assignee}` : ''}${row && row.muted ? ' · muted' : ''}${row && row.pinned ? ' · pinned' : ''}</p>
+            <${ReadMode} />
           </div>
           ${row && html`<${ActionMenu} row=${row} />`}
           ${row && s.allowed('export') && html`<${ExportButton} row=${row} name=${name} />`}
@@ -43,7 +45,7 @@ export function ThreadPane() {
             onClick=${() => (s.panel.value = !s.panel.value)}>Contact</button>
         </header>
         <${Presence} conversation=${row?.conversation ?? s.selected.value} />
-        ${t.peek && row && html`<p class="peek" role="status">Peeking: not marked read${row.folder === 'unread' ? ' (still unread for the team)' : ''}.
+        ${t.peek && row && html`<p class="peek" role="status">Peeking: not marked read${row.folder === 'unread' ? (perStaff ? ' (still unread for you)' : ' (still unread for the team)') : ''}.
           <button type="button" class="link" onClick=${() => act(row.conversation, 'mark_read')}>Mark read</button></p>`}
         ${t.error && html`<p class="error" role="alert">${t.error}</p>`}
         <${Messages} messages=${t.messages} loading=${t.loading} name=${name} />
@@ -51,6 +53,18 @@ export function ThreadPane() {
       </div>
       ${s.panel.value && html`<${ContactPanel} />`}
     </section>`;
+}
+
+/// Whose read this is (the business's `read_status`, spec "Read status mode"): opening a
+/// conversation reads it for the whole team, or for this staff member only. Said before
+/// the click that reads it, so nobody reads a colleague's unread text away by surprise.
+function ReadMode() {
+  const mode = s.me.value?.settings?.read_status;
+  if (!mode) return null;
+  const text = mode === 'per_staff'
+    ? 'Read status: your own. Opening it reads it for you, not for colleagues.'
+    : 'Read status: shared. Opening it reads it for the whole team.';
+  return html`<p class="muted read-mode" data-testid="read-mode" data-mode=${mode}>${text}</p>`;
 }
 
 /// The conversation's actions as a menu button (WAI-ARIA menu pattern): Enter/Space/Down

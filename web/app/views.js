@@ -54,6 +54,7 @@ function Inbox() {
         <${Badge} />
         <${Alerts} />
         <${LiveStatus} />
+        <${Busy} />
         <button class="quiet" type="button" onClick=${() => (helpOpen.value = true)} aria-keyshortcuts="?">Shortcuts</button>
         <button class="quiet" type="button" onClick=${() => s.signOut()}>Sign out</button>
       </header>
@@ -116,6 +117,13 @@ function LiveStatus() {
       : l.state === 'waiting' ? `Offline, retrying in ${Math.max(1, Math.round(l.retryInMs / 1000))} s`
       : '';
   return html`<span class=${`live live-${l.state}`} role="status" data-testid="live">${text}</span>`;
+}
+
+/// The server asked the page to wait (429): said calmly, once, with how long.
+function Busy() {
+  const b = s.busy.value;
+  const secs = b ? Math.max(1, Math.ceil((b.until - Date.now()) / 1000)) : 0;
+  return html`<span class="busy" role="status" data-testid="busy">${b ? `The server is busy: waiting ${secs} s before asking again.` : ''}</span>`;
 }
 
 /// The last action's notice: a status with Undo (z), or a refusal as an alert.

@@ -161,6 +161,23 @@ export async function staffGet(api, token, path) {
   return res.json();
 }
 
+/// What the server says about a conversation, as the staff member with `token` sees it.
+export async function serverRow(api, token, id) {
+  return (await staffGet(api, token, `/v1/conversations/${id}`)).conversation;
+}
+
+/// Polls the server until `check(row)` holds (the page's request may be in flight).
+export async function serverSays(api, token, id, check, what) {
+  const until = Date.now() + 5000;
+  let row;
+  while (Date.now() < until) {
+    row = await serverRow(api, token, id);
+    if (check(row)) return row;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`server: ${what}: ${JSON.stringify(row)}`);
+}
+
 /// Stops a `msgcenter serve` started by startServer (SIGTERM: a graceful stop); resolves
 /// with its exit code.
 export async function stopServer(child) {

@@ -93,8 +93,10 @@ function fakeServer() {
     connections.push(conn);
     if (fakeServer.nextStatus) {
       const status = fakeServer.nextStatus;
+      const headers = fakeServer.nextHeaders ?? {};
       fakeServer.nextStatus = 0;
-      return new Response('{}', { status });
+      fakeServer.nextHeaders = null;
+      return new Response('{}', { status, headers });
     }
     return new Response(body, { status: 200 });
   };
@@ -277,5 +279,20 @@ test('stream: presence events (no id, seq 0) pass by the resume bookkeeping', as
   clock.fire(retryTimer);
   await tick();
   assert.equal(server.connections[1].headers['Last-Event-ID'], '5', 'resumes after the last real event');
+  stream.stop();
+});
+
+test('stream: a 429 waits as long as its Retry-After says, then backs off as before', async () => {
+  fakeServer.nextStatus = 429;
+  fakeServer.nextHeaders = { 'Retry-After': '7' };
+  const { server, clock, stream } = open();
+  await tick();
+  assert.deepEqual(clock.pending(retryTimer), [7000], 'told 7 s: not the usual 500 ms');
+  clock.fire(retryTimer);
+  await tick();
+  assert.equal(server.connections.length, 2);
+  server.connections[1].end();
+  await tick();
+  assert.deepEqual(clock.pending(retryTimer), [1000], 'the next failure: the backoff, not the old Retry-After');
   stream.stop();
 });

@@ -8,6 +8,7 @@
 //   node web/tests/workflow.spec.mjs [--msgcenter build/cli/msgcenter]   (77: no chromium)
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import * as harness from './harness.mjs';
 import { adminOp, inbound, prerequisites, signedInPage, staffGet, startServerAndBrowser, stopServer, axeCheck, settledNames } from './harness.mjs';
 
 const { msgcenter, chromium } = await prerequisites();
@@ -28,22 +29,8 @@ const badge = async (page) => Number(await page.getByTestId('badge').textContent
 const waitBadge = (page, n) => page.waitForFunction((x) => Number(document.querySelector('[data-testid=badge]').textContent) === x, n);
 const notice = (page) => page.getByTestId('notice');
 
-/// What the server says about a conversation, as a staff member sees it.
-async function serverRow(who, id) {
-  const r = await staffGet(api, tokens[who], `/v1/conversations/${id}`);
-  return r.conversation;
-}
-/// Polls the server until `check(row)` holds (the page's request is in flight).
-async function serverSays(who, id, check, what) {
-  const until = Date.now() + 5000;
-  let row;
-  while (Date.now() < until) {
-    row = await serverRow(who, id);
-    if (check(row)) return row;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`server: ${what}: ${JSON.stringify(row)}`);
-}
+const serverRow = (who, id) => harness.serverRow(api, tokens[who], id);
+const serverSays = (who, id, check, what) => harness.serverSays(api, tokens[who], id, check, what);
 async function listed(who, query = '') {
   const r = await staffGet(api, tokens[who], `/v1/conversations${query}`);
   return r.rows.map((x) => x.conversation);
